@@ -1,0 +1,42 @@
+"""Shared fixtures: building the book costs minutes, so a session builds it once."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+#: What a copy of the book needs to build (the package is installed from REPO, editable).
+BOOK_SOURCES = ("_config.yml", "_toc.yml", "references.bib", "book")
+
+
+def build_book(source: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Run the strict build the README documents, writing into ``output``."""
+    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(source),
+           "--path-output", str(output), "-W", "-n", "--keep-going", *extra]
+    return subprocess.run(cmd, capture_output=True, text=True)
+
+
+def copy_book(dest: Path) -> Path:
+    """A throwaway copy of the book's sources, for tests that break or edit them."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in BOOK_SOURCES:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory) -> Path:
+    """The whole book built from a clean cache into a temporary folder; returns ``_build``."""
+    out = tmp_path_factory.mktemp("book")
+    result = build_book(REPO, out)
+    log = out / "build.log"
+    log.write_text(result.stdout + result.stderr)
+    assert result.returncode == 0, f"book build failed (log: {log}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return out / "_build"

@@ -1,0 +1,83 @@
+"""The strict book build: every page is there, executed, with figures and no errors."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import REPO, build_book, copy_book
+from dlcourse.perceptron import outputs_as_option
+
+pytestmark = pytest.mark.slow
+
+
+def toc_files(node=None) -> list[str]:
+    """Every document named in _toc.yml (root first), in order."""
+    if node is None:
+        toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+        return [toc["root"]] + toc_files(toc)
+    found = []
+    if isinstance(node, dict):
+        if "file" in node:
+            found.append(node["file"])
+        for value in node.values():
+            found += toc_files(value) if isinstance(value, (list, dict)) else []
+    elif isinstance(node, list):
+        for item in node:
+            found += toc_files(item)
+    return found
+
+
+def page(built_book: Path, doc: str) -> BeautifulSoup:
+    return BeautifulSoup((built_book / "html" / f"{doc}.html").read_text(), "html.parser")
+
+
+def executed_images(soup: BeautifulSoup) -> list:
+    """Images that cell outputs produced (not logos or static figures)."""
+    return [img for img in soup.select(".cell_output img") if "_images/" in img.get("src", "")]
+
+
+def test_every_toc_entry_has_a_page(built_book):
+    missing = [doc for doc in toc_files() if not (built_book / "html" / f"{doc}.html").exists()]
+    assert not missing, f"no HTML for {missing}"
+
+
+@pytest.mark.parametrize("doc,minimum", [("book/perceptrons", 1), ("book/activations", 2)])
+def test_figures_were_executed(built_book, doc, minimum):
+    images = executed_images(page(built_book, doc))
+    assert len(images) >= minimum
+    for img in images:
+        assert (built_book / "html" / "book" / img["src"]).resolve().exists()
+        assert img.get("alt") and "_images" not in img["alt"], f"{doc}: figure without alt text"
+
+
+def test_no_cell_error_in_any_notebook(built_book):
+    notebooks = list((built_book / "jupyter_execute").rglob("*.ipynb"))
+    assert notebooks, "nothing was executed"
+    for nb_path in notebooks:
+        nb = json.loads(nb_path.read_text())
+        for cell in nb["cells"]:
+            for out in cell.get("outputs", []):
+                assert out["output_type"] != "error", f"{nb_path.name}: {out.get('ename')}"
+                assert out.get("name") != "stderr" or "Traceback" not in "".join(out.get("text", ""))
+
+
+def test_perceptron_quiz_answer_is_computed(built_book):
+    soup = page(built_book, "book/perceptrons")
+    correct = [b.get_text() for b in soup.select("button.dl-quiz-option[data-correct=true]")]
+    assert correct == [outputs_as_option([-2, -2], 3)]
+    options = [b.get_text() for b in soup.select("button.dl-quiz-option")]
+    assert options == ["0,0,0,0", "0,1,1,0", "0,0,0,1", "0,1,1,1", "1,1,1,0"]
+    assert "are 1,1,1,0" in " ".join(soup.get_text().split())  # the glued answer in the prose
+
+
+def test_a_raising_cell_fails_the_build(tmp_path):
+    book = copy_book(tmp_path / "src")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: book/index\nchapters:\n  - file: book/perceptrons\n")
+    chapter = book / "book" / "perceptrons.md"
+    chapter.write_text(chapter.read_text() + "\n```{code-cell} ipython3\nraise RuntimeError('broken cell')\n```\n")
+    result = build_book(book, tmp_path / "out")
+    assert result.returncode != 0
+    assert "broken cell" in result.stdout + result.stderr
