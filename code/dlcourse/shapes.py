@@ -1,0 +1,101 @@
+"""Shapes and sizes of PyTorch layers: the lecture's "mystery" 2,304 and parameter counts.
+
+A linear layer needs to know how many numbers it receives, but after
+convolutions and pooling that number is not written anywhere. We derive it with
+the output-size formula, layer by layer, and check the derivation by running a
+dummy image through the network and recording what each layer really outputs.
+"""
+
+import torch
+from torch import nn
+
+from dlcourse.cnn import LectureCNN
+
+
+def parameter_count(module: nn.Module) -> int:
+    """How many numbers training must learn: every entry of every weight and bias."""
+    return sum(p.numel() for p in module.parameters())
+
+
+def output_size(size: int, layer: nn.Conv2d | nn.MaxPool2d) -> int:
+    """Side of the square map a convolution or pooling layer outputs for a size×size input.
+
+    A k×k window with padding p, moved by stride s, fits (size + 2p - k) // s + 1 times.
+    """
+    kernel, stride, padding = (_side(getattr(layer, a)) for a in ("kernel_size", "stride", "padding"))
+    return (size + 2 * padding - kernel) // stride + 1
+
+
+def _side(value: int | tuple[int, ...]) -> int:
+    """Conv2d stores (k, k), MaxPool2d stores k: both mean a square k×k."""
+    return value[0] if isinstance(value, tuple) else value
+
+
+def derived_sizes(model: LectureCNN, size: int = 28) -> list[tuple[str, int, int]]:
+    """(step, number of maps, side of each map) after each step of the lecture's CNN, by the formula.
+
+    ReLU keeps the shape, so only the convolutions and poolings appear.
+    """
+    steps = [("input", 1, size)]
+    for name, layer, maps in (("conv1", model.conv1, model.conv1.out_channels),
+                              ("pool", model.pool, model.conv1.out_channels),
+                              ("conv2", model.conv2, model.conv2.out_channels),
+                              ("pool", model.pool, model.conv2.out_channels)):
+        size = output_size(size, layer)
+        steps.append((name, maps, size))
+    return steps
+
+
+def derived_flattened_size(model: LectureCNN, size: int = 28) -> int:
+    """The linear layer's input size by the formula: maps × side × side after the last pooling."""
+    _, maps, side = derived_sizes(model, size)[-1]
+    return maps * side * side
+
+
+def measured_shapes(model: nn.Module, size: int = 28) -> list[tuple[str, tuple[int, ...], tuple[int, ...]]]:
+    """Run one dummy size×size image through the model; return (layer, input shape, output shape) per call.
+
+    Forward hooks record every layer in the order the model really calls it,
+    so a layer used twice (the pooling) appears twice.
+    """
+    names = {module: name for name, module in model.named_modules()}
+    calls = []
+
+    def record(module, inputs, output):
+        calls.append((names[module], tuple(inputs[0].shape), tuple(output.shape)))
+
+    leaves = [m for m in model.modules() if not list(m.children())]
+    hooks = [m.register_forward_hook(record) for m in leaves]
+    try:
+        with torch.no_grad():
+            model(torch.zeros(1, 1, size, size))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return calls
+
+
+def measured_flattened_size(model: nn.Module, size: int = 28) -> int:
+    """How many features really enter the first linear layer, for one size×size image."""
+    linear = {name for name, m in model.named_modules() if isinstance(m, nn.Linear)}
+    return next(shape[1] for name, shape, _ in measured_shapes(model, size) if name in linear)
+
+
+def classic_vs_convolutional(pixels: int = 100, nodes: int = 10, kernel: int = 3, maps: int = 10) -> dict[str, int]:
+    """Parameters of the lecture's two hidden layers for the same image, counted from real layers.
+
+    The classic layer has a weight from every pixel to every node; the
+    convolutional layer shares one kernel per output map over all pixels, so
+    its count does not depend on the image size at all.
+    """
+    return {
+        "the classic layer": parameter_count(nn.Linear(pixels, nodes)),
+        "the convolutional layer": parameter_count(nn.Conv2d(1, maps, kernel)),
+    }
+
+
+def most_parameters(counts: dict[str, int]) -> str:
+    """The name with the largest count, or 'both the same' when they tie (a quiz answer)."""
+    largest = max(counts.values())
+    winners = [name for name, count in counts.items() if count == largest]
+    return winners[0] if len(winners) == 1 else "both the same"

@@ -1,0 +1,71 @@
+"""The lecture's "mystery" 2,304 and the parameter counts of the PyTorch and convolution chapters."""
+
+import pytest
+from torch import nn
+
+from dlcourse.cnn import LectureCNN
+from dlcourse.shapes import (classic_vs_convolutional, derived_flattened_size, derived_sizes,
+                             measured_flattened_size, measured_shapes, most_parameters, output_size,
+                             parameter_count)
+
+
+def test_parameter_count_counts_weights_and_biases():
+    assert parameter_count(nn.Linear(100, 10)) == 100 * 10 + 10
+    assert parameter_count(nn.Conv2d(1, 10, 3)) == 10 * 3 * 3 + 10
+    assert parameter_count(nn.Linear(4, 2, bias=False)) == 8
+
+
+def test_the_lecture_quiz_classic_layer_has_more_parameters():
+    counts = classic_vs_convolutional()
+    assert counts == {"the classic layer": 1010, "the convolutional layer": 100}
+    assert most_parameters(counts) == "the classic layer"
+
+
+def test_convolutional_count_does_not_grow_with_the_image():
+    assert classic_vs_convolutional(pixels=10_000)["the convolutional layer"] == 100
+    assert classic_vs_convolutional(pixels=10_000)["the classic layer"] == 100_010
+
+
+def test_most_parameters_reports_a_tie():
+    assert most_parameters({"a": 3, "b": 3}) == "both the same"
+    assert most_parameters({"a": 2, "b": 3}) == "b"
+
+
+@pytest.mark.parametrize("size,layer,expected", [
+    (28, nn.Conv2d(1, 32, 3, stride=1, padding=1), 28),
+    (14, nn.Conv2d(32, 64, 3, stride=1), 12),
+    (28, nn.MaxPool2d(2), 14),
+    (13, nn.MaxPool2d(2), 6),
+    (28, nn.Conv2d(1, 1, 5, stride=2, padding=2), 14),
+])
+def test_output_size_formula_matches_a_real_layer(size, layer, expected):
+    import torch
+
+    assert output_size(size, layer) == expected
+    in_channels = layer.in_channels if isinstance(layer, nn.Conv2d) else 1
+    assert layer(torch.zeros(1, in_channels, size, size)).shape[-1] == expected
+
+
+def test_derived_sizes_follow_the_lecture():
+    assert derived_sizes(LectureCNN()) == [("input", 1, 28), ("conv1", 32, 28), ("pool", 32, 14),
+                                           ("conv2", 64, 12), ("pool", 64, 6)]
+
+
+def test_the_mystery_2304_derived_equals_measured_equals_the_model():
+    model = LectureCNN()
+    assert derived_flattened_size(model) == measured_flattened_size(model) == model.fc.in_features == 2304
+
+
+def test_measured_shapes_record_every_call_in_order_and_remove_hooks():
+    model = LectureCNN()
+    calls = measured_shapes(model)
+    assert [name for name, _, _ in calls] == ["conv1", "pool", "conv2", "pool", "fc"]
+    assert [out for _, _, out in calls][-2:] == [(1, 64, 6, 6), (1, 10)]
+    assert all(not m._forward_hooks for m in model.modules())
+
+
+def test_derivation_and_measurement_agree_for_another_image_size():
+    model = LectureCNN()
+    features = nn.Sequential(model.conv1, nn.ReLU(), model.pool, model.conv2, nn.ReLU(), model.pool)
+    _, maps, side = derived_sizes(model, 32)[-1]
+    assert measured_shapes(features, 32)[-1][2] == (1, maps, side, side) == (1, 64, 7, 7)
