@@ -1,0 +1,217 @@
+"""Re-execute the pages whose course-package imports changed, and only those.
+
+jupyter-cache keys a page's cached outputs on the source of its code cells
+alone (MyST-NB issue #299): when a chapter calls ``dlcourse.perceptron`` and
+that module changes, the cache still matches and the page keeps its stale
+outputs. This extension closes the gap. Before Sphinx reads the sources it
+
+1. finds, for every page, the package modules its code cells import, statically
+   and transitively through the package's own imports;
+2. fingerprints those modules' sources (sha256 per module);
+3. for a page whose fingerprint differs from the one recorded at the last build,
+   removes its jupyter-cache record and tells Sphinx the page is outdated, so
+   myst-nb executes it again.
+
+Pages whose code and imports did not change keep their cache. The fingerprints
+live next to the cache (``stale_pages.json`` in the jupyter-cache folder), so
+dropping the cache (``jupyter-book clean --all``) drops them too.
+
+Only static imports are seen (``import dlcourse.x``, ``from dlcourse import x``,
+``from dlcourse.x import y`` and, inside the package, relative imports); a page
+that loads a module with ``importlib`` is not tracked.
+
+Configuration (``sphinx: config:`` in ``_config.yml``):
+``stale_pages_packages`` -- the top-level packages to track (default ``["dlcourse"]``).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.util
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+FINGERPRINTS = "stale_pages.json"
+
+
+# --- which modules a piece of code imports ------------------------------------
+
+def imported_names(source: str, package: str = "") -> set[str]:
+    """Absolute names of every module that ``source`` imports, statically.
+
+    ``package`` is the package the code lives in, to resolve relative imports
+    (``from . import x``); leave it empty for a page's code cells. For
+    ``from a import b`` both ``a`` and ``a.b`` are returned, because ``b`` may be
+    a submodule; names that are not modules are dropped by the caller.
+    """
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node.module or "", node.level, package)
+            if base:
+                names.add(base)
+                names.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+    return names
+
+
+def _absolute(module: str, level: int, package: str) -> str:
+    """``from ..module import`` written inside ``package``, as an absolute name."""
+    if level == 0:
+        return module
+    parts = package.split(".")
+    if not package or level > len(parts):
+        return ""  # a relative import outside a package: not ours to resolve
+    base = ".".join(parts[: len(parts) - level + 1])
+    return f"{base}.{module}" if module else base
+
+
+def cell_sources(notebook) -> list[str]:
+    """The code cells of a notebook as plain Python (IPython magics translated)."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    transform = TransformerManager().transform_cell
+    return [transform(cell.source) for cell in notebook.cells if cell.cell_type == "code"]
+
+
+class Package:
+    """The source files of one importable package, found where the build's kernels import it."""
+
+    def __init__(self, name: str):
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            raise ValueError(
+                f"stale_pages: cannot find the package {name!r} to track; install it "
+                f"(pip install -e .) or fix stale_pages_packages in _config.yml")
+        self.name = name
+        self.root = Path(list(spec.submodule_search_locations)[0])
+
+    def file(self, module: str) -> Path | None:
+        """The source file of ``module`` if it belongs to this package, else None."""
+        if module != self.name and not module.startswith(self.name + "."):
+            return None
+        path = self.root.joinpath(*module.split(".")[1:])
+        for candidate in (path / "__init__.py", path.with_suffix(".py")):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def closure(self, names: set[str]) -> set[str]:
+        """The package's modules that importing ``names`` executes, transitively.
+
+        Importing ``a.b.c`` runs ``a/__init__.py`` and ``a/b/__init__.py`` too,
+        so parents count as dependencies.
+        """
+        seen: set[str] = set()
+        todo = [name for name in names if self.file(name)]
+        while todo:
+            module = todo.pop()
+            if module in seen:
+                continue
+            seen.add(module)
+            parts = module.split(".")
+            todo += [".".join(parts[:i]) for i in range(1, len(parts))]
+            path = self.file(module)
+            package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+            todo += [name for name in imported_names(path.read_text(), package) if self.file(name)]
+        return seen
+
+    def fingerprint(self, modules: set[str]) -> dict[str, str]:
+        """sha256 of each module's source: what decides whether cached outputs are stale."""
+        return {m: hashlib.sha256(self.file(m).read_bytes()).hexdigest() for m in sorted(modules)}
+
+
+# --- the Sphinx side ----------------------------------------------------------
+
+def _read_notebook(app: Sphinx, path: Path):
+    """The page as myst-nb reads it (None if the page is not a notebook)."""
+    from myst_nb.core.read import create_nb_reader
+
+    content = path.read_text(encoding="utf8")
+    reader = create_nb_reader(str(path), app.env.myst_config, app.env.mystnb_config, content)
+    return None if reader is None else reader.read(content)
+
+
+def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, dict[str, str]]:
+    """For every page that imports a tracked package: {module: sha256}."""
+    packages = [Package(name) for name in app.config.stale_pages_packages]
+    result = {}
+    for docname in sorted(env.found_docs):
+        notebook = _read_notebook(app, Path(env.doc2path(docname)))
+        if notebook is None:
+            continue
+        names = set().union(*(imported_names(src) for src in cell_sources(notebook)))
+        fingerprint = {}
+        for package in packages:
+            fingerprint.update(package.fingerprint(package.closure(names)))
+        if fingerprint:
+            result[docname] = fingerprint
+    return result
+
+
+def _load(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}  # no (readable) record: every importing page counts as changed
+
+
+def _save(path: Path, data: dict) -> None:
+    """Atomic write: a build killed half-way never leaves a truncated record."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w") as stream:
+        json.dump(data, stream, indent=1, sort_keys=True)
+    os.replace(tmp, path)
+
+
+def _forget_cached_outputs(app: Sphinx, docname: str) -> int:
+    """Remove the jupyter-cache records of a page: by its path and by its notebook's hash."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(app.env.mystnb_config.execution_cache_path)
+    path = Path(app.env.doc2path(docname)).resolve()
+    stale = {r.pk for r in cache.list_cache_records() if Path(r.uri).resolve() == path}
+    notebook = _read_notebook(app, path)
+    try:
+        stale.add(cache.match_cache_notebook(notebook).pk)
+    except KeyError:
+        pass
+    for pk in stale:
+        cache.remove_cache(pk)
+    return len(stale)
+
+
+def outdated_pages(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
+    """``env-get-outdated`` handler: the pages whose package imports changed since the last build."""
+    if app.env.mystnb_config.execution_mode == "off":
+        return []
+    record = Path(app.env.mystnb_config.execution_cache_path) / FINGERPRINTS
+    before, now = _load(record), page_fingerprints(app, env)
+    stale = [doc for doc, modules in now.items() if before.get(doc) != modules]
+    for docname in stale:
+        old = before.get(docname, {})
+        why = sorted(m for m in now[docname] if old.get(m) != now[docname][m]) or ["imports"]
+        forgotten = _forget_cached_outputs(app, docname) if app.env.mystnb_config.execution_mode == "cache" else 0
+        if forgotten or docname in before:
+            logger.info(f"[stale_pages] {docname}: re-executing, changed: {', '.join(why)}")
+    # keep the records of pages outside this build (a build with a smaller toc)
+    kept = {doc: modules for doc, modules in before.items() if doc not in env.found_docs}
+    _save(record, kept | now)
+    return stale
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("stale_pages_packages", ["dlcourse"], "env", [list])
+    app.connect("env-get-outdated", outdated_pages)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

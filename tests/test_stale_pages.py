@@ -1,0 +1,128 @@
+"""Pages re-execute when the package code they import changes, and only those pages.
+
+The build test works on a throwaway copy of the book and of the package
+(imported from the copy through PYTHONPATH, by Sphinx and by the kernels), with
+a private two-page toc so that it stays fast.
+"""
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import REPO, build_book, copy_book
+
+sys.path.insert(0, str(REPO / "_ext"))
+from stale_pages import Package, imported_names  # noqa: E402
+
+FRONT_MATTER = (REPO / "book" / "activations.md").read_text().split("---\n")[1]
+
+
+def page(title: str, code: str) -> str:
+    return f"---\n{FRONT_MATTER}---\n\n# {title}\n\n```{{code-cell}} ipython3\n{code}\n```\n"
+
+
+def write_package(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+# --- the import analysis, on a small package ------------------------------------
+
+@pytest.fixture
+def toy(tmp_path, monkeypatch):
+    write_package(tmp_path, {
+        "toy/__init__.py": "",
+        "toy/a.py": "from .b import f\n",
+        "toy/b.py": "def f():\n    from toy.sub import deep\n",
+        "toy/c.py": "import numpy\n",
+        "toy/sub/__init__.py": "",
+        "toy/sub/deep.py": "from .. import c\n",
+    })
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return Package("toy")
+
+
+def test_imports_are_followed_through_the_package(toy):
+    names = imported_names("import os\nfrom toy.a import g as h\n")
+    assert toy.closure(names) == {"toy", "toy.a", "toy.b", "toy.sub", "toy.sub.deep", "toy.c"}
+
+
+def test_unrelated_modules_are_not_dependencies(toy):
+    assert toy.closure(imported_names("import toy.c")) == {"toy", "toy.c"}
+    assert toy.closure(imported_names("import numpy as np")) == set()
+
+
+def test_fingerprint_changes_with_the_source(toy):
+    before = toy.fingerprint({"toy.c"})
+    (toy.root / "c.py").write_text("import numpy  # edited\n")
+    assert toy.fingerprint({"toy.c"}) != before
+
+
+def test_an_unknown_package_is_a_clear_error():
+    with pytest.raises(ValueError, match="cannot find the package 'no_such_pkg_xyz'"):
+        Package("no_such_pkg_xyz")
+
+
+# --- the build: change a function, rebuild ---------------------------------------
+
+def cache_records(out: Path) -> dict[str, int]:
+    """{page name: jupyter-cache record id}; a new id means the page was executed again."""
+    from jupyter_cache import get_cache
+
+    records = get_cache(out / "_build" / ".jupyter_cache").list_cache_records()
+    return {Path(r.uri).stem: r.pk for r in records}
+
+
+def output_text(out: Path, doc: str) -> str:
+    html = (out / "_build" / "html" / "book" / f"{doc}.html").read_text()
+    return " ".join(s.get_text() for s in BeautifulSoup(html, "html.parser").select(".cell_output"))
+
+
+def build(src: Path, out: Path) -> str:
+    result = build_book(src, out)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-4000:]
+    return log
+
+
+@pytest.mark.slow
+def test_changing_a_module_reexecutes_only_the_pages_importing_it(tmp_path, monkeypatch):
+    src = copy_book(tmp_path / "src")
+    shutil.copytree(REPO / "code", src / "code", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    package = src / "code" / "dlcourse"
+    # two new modules of the copied package: the page imports `probe_page`, which imports `probe_core`
+    write_package(package, {
+        "probe_core.py": "def word() -> str:\n    return 'first'\n",
+        "probe_page.py": "from .probe_core import word\n\n\ndef message() -> str:\n    return f'probe says {word()}'\n",
+    })
+    (src / "book" / "depends.md").write_text(page("Depends", "from dlcourse import probe_page\nprint(probe_page.message())"))
+    (src / "book" / "unrelated.md").write_text(page("Unrelated", "from dlcourse.activations import sigmoid\nprint(sigmoid(0.0))"))
+    (src / "_toc.yml").write_text("format: jb-book\nroot: book/depends\nchapters:\n  - file: book/unrelated\n")
+    # the build (Sphinx and its kernels) imports the copy, never the installed package
+    monkeypatch.setenv("PYTHONPATH", str(src / "code"))
+    out = tmp_path / "out"
+
+    build(src, out)
+    first = cache_records(out)
+    assert set(first) == {"depends", "unrelated"}
+    assert "probe says first" in output_text(out, "depends")  # only the copy has probe_page
+    assert "0.5" in output_text(out, "unrelated")
+
+    log = build(src, out)  # nothing changed: nothing runs
+    assert cache_records(out) == first
+    assert "[stale_pages]" not in log
+
+    core = package / "probe_core.py"
+    core.write_text(core.read_text().replace("'first'", "'second'"))
+    log = build(src, out)
+    now = cache_records(out)
+    assert "probe says second" in output_text(out, "depends")
+    assert "probe says first" not in output_text(out, "depends")
+    assert now["depends"] != first["depends"], "the dependent page was not executed again"
+    assert now["unrelated"] == first["unrelated"], "an unrelated page was executed again"
+    assert "[stale_pages] book/depends: re-executing, changed: dlcourse.probe_core" in log
+    assert "book/unrelated: re-executing" not in log
