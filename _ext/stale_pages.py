@@ -20,8 +20,15 @@ Only static imports are seen (``import dlcourse.x``, ``from dlcourse import x``,
 ``from dlcourse.x import y`` and, inside the package, relative imports); a page
 that loads a module with ``importlib`` is not tracked.
 
+Some modules read data that is as much a part of a page's output as their code:
+``dlcourse.runs`` loads the committed training runs. ``stale_pages_data`` maps
+such a module to glob patterns (relative to the book's root); the files they
+match count in the fingerprint of every page that imports the module, so
+retraining a run re-executes the pages that show it.
+
 Configuration (``sphinx: config:`` in ``_config.yml``):
-``stale_pages_packages`` -- the top-level packages to track (default ``["dlcourse"]``).
+``stale_pages_packages`` -- the top-level packages to track (default ``["dlcourse"]``);
+``stale_pages_data`` -- {module: [glob, ...]} (default: the runs' ``run.json`` files).
 """
 
 from __future__ import annotations
@@ -142,8 +149,14 @@ def _read_notebook(app: Sphinx, path: Path):
     return None if reader is None else reader.read(content)
 
 
+def data_fingerprint(root: Path, patterns: list[str]) -> dict[str, str]:
+    """sha256 of every file that the glob ``patterns`` match under ``root``, by relative path."""
+    files = sorted({path for pattern in patterns for path in root.glob(pattern) if path.is_file()})
+    return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
+
+
 def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, dict[str, str]]:
-    """For every page that imports a tracked package: {module: sha256}."""
+    """For every page that imports a tracked package: {module or data file: sha256}."""
     packages = [Package(name) for name in app.config.stale_pages_packages]
     result = {}
     for docname in sorted(env.found_docs):
@@ -153,7 +166,10 @@ def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, dict[str,
         names = set().union(*(imported_names(src) for src in cell_sources(notebook)))
         fingerprint = {}
         for package in packages:
-            fingerprint.update(package.fingerprint(package.closure(names)))
+            modules = package.closure(names)
+            fingerprint.update(package.fingerprint(modules))
+            for module in modules & set(app.config.stale_pages_data):
+                fingerprint.update(data_fingerprint(Path(app.srcdir), app.config.stale_pages_data[module]))
         if fingerprint:
             result[docname] = fingerprint
     return result
@@ -213,5 +229,6 @@ def outdated_pages(app: Sphinx, env: BuildEnvironment, added, changed, removed) 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("stale_pages_packages", ["dlcourse"], "env", [list])
+    app.add_config_value("stale_pages_data", {"dlcourse.runs": ["runs/*/run.json"]}, "env", [dict])
     app.connect("env-get-outdated", outdated_pages)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -10,12 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from conftest import REPO, build_book, copy_book
 
 sys.path.insert(0, str(REPO / "_ext"))
-from stale_pages import Package, imported_names  # noqa: E402
+from stale_pages import Package, data_fingerprint, imported_names  # noqa: E402
 
 FRONT_MATTER = (REPO / "book" / "activations.md").read_text().split("---\n")[1]
 
@@ -62,6 +63,16 @@ def test_fingerprint_changes_with_the_source(toy):
     assert toy.fingerprint({"toy.c"}) != before
 
 
+def test_data_files_count_by_their_content(tmp_path):
+    write_package(tmp_path, {"runs/a/run.json": "{}", "runs/b/run.json": "{}", "runs/a/weights.pt": "w"})
+    before = data_fingerprint(tmp_path, ["runs/*/run.json"])
+    assert set(before) == {"runs/a/run.json", "runs/b/run.json"}
+    (tmp_path / "runs/b/run.json").write_text('{"retrained": true}')
+    after = data_fingerprint(tmp_path, ["runs/*/run.json"])
+    assert after["runs/b/run.json"] != before["runs/b/run.json"]
+    assert after["runs/a/run.json"] == before["runs/a/run.json"]
+
+
 def test_an_unknown_package_is_a_clear_error():
     with pytest.raises(ValueError, match="cannot find the package 'no_such_pkg_xyz'"):
         Package("no_such_pkg_xyz")
@@ -94,11 +105,17 @@ def test_changing_a_module_reexecutes_only_the_pages_importing_it(tmp_path, monk
     src = copy_book(tmp_path / "src")
     shutil.copytree(REPO / "code", src / "code", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     package = src / "code" / "dlcourse"
-    # two new modules of the copied package: the page imports `probe_page`, which imports `probe_core`
+    # two new modules of the copied package: the page imports `probe_page`, which imports
+    # `probe_core`, which reads a data file (tracked like the runs that dlcourse.runs reads)
     write_package(package, {
-        "probe_core.py": "def word() -> str:\n    return 'first'\n",
+        "probe_core.py": "from dlcourse import REPO_ROOT\n\n\ndef word() -> str:\n"
+                         "    return (REPO_ROOT / 'probe' / 'word.txt').read_text().strip()\n",
         "probe_page.py": "from .probe_core import word\n\n\ndef message() -> str:\n    return f'probe says {word()}'\n",
     })
+    write_package(src, {"probe/word.txt": "first\n"})
+    config = yaml.safe_load((src / "_config.yml").read_text())
+    config["sphinx"]["config"]["stale_pages_data"] = {"dlcourse.probe_core": ["probe/*.txt"]}
+    (src / "_config.yml").write_text(yaml.safe_dump(config))
     (src / "book" / "depends.md").write_text(page("Depends", "from dlcourse import probe_page\nprint(probe_page.message())"))
     (src / "book" / "unrelated.md").write_text(page("Unrelated", "from dlcourse.activations import sigmoid\nprint(sigmoid(0.0))"))
     (src / "_toc.yml").write_text("format: jb-book\nroot: book/depends\nchapters:\n  - file: book/unrelated\n")
@@ -117,12 +134,17 @@ def test_changing_a_module_reexecutes_only_the_pages_importing_it(tmp_path, monk
     assert "[stale_pages]" not in log
 
     core = package / "probe_core.py"
-    core.write_text(core.read_text().replace("'first'", "'second'"))
+    core.write_text(core.read_text().replace(".strip()", ".strip().upper()"))  # change the function
     log = build(src, out)
     now = cache_records(out)
-    assert "probe says second" in output_text(out, "depends")
-    assert "probe says first" not in output_text(out, "depends")
+    assert "probe says FIRST" in output_text(out, "depends")
     assert now["depends"] != first["depends"], "the dependent page was not executed again"
     assert now["unrelated"] == first["unrelated"], "an unrelated page was executed again"
     assert "[stale_pages] book/depends: re-executing, changed: dlcourse.probe_core" in log
     assert "book/unrelated: re-executing" not in log
+
+    (src / "probe" / "word.txt").write_text("second\n")  # change the data the module reads
+    log = build(src, out)
+    assert "probe says SECOND" in output_text(out, "depends")
+    assert cache_records(out)["unrelated"] == first["unrelated"]
+    assert "[stale_pages] book/depends: re-executing, changed: probe/word.txt" in log
