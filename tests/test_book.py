@@ -3,11 +3,13 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
 from conftest import REPO, build_book, copy_book
+from dlcourse import backprop, depth, networks
 from dlcourse.perceptron import outputs_as_option
 
 pytestmark = pytest.mark.slow
@@ -44,7 +46,8 @@ def test_every_toc_entry_has_a_page(built_book):
     assert not missing, f"no HTML for {missing}"
 
 
-@pytest.mark.parametrize("doc,minimum", [("book/perceptrons", 1), ("book/activations", 2)])
+@pytest.mark.parametrize("doc,minimum", [("book/perceptrons", 1), ("book/activations", 2), ("book/networks", 2),
+                                         ("book/training", 4)])
 def test_figures_were_executed(built_book, doc, minimum):
     images = executed_images(page(built_book, doc))
     assert len(images) >= minimum
@@ -71,6 +74,32 @@ def test_perceptron_quiz_answer_is_computed(built_book):
     options = [b.get_text() for b in soup.select("button.dl-quiz-option")]
     assert options == ["0,0,0,0", "0,1,1,0", "0,0,0,1", "0,1,1,1", "1,1,1,0"]
     assert "are 1,1,1,0" in " ".join(soup.get_text().split())  # the glued answer in the prose
+
+
+def quiz_answers(soup: BeautifulSoup) -> list[str]:
+    return [b.get_text() for b in soup.select("button.dl-quiz-option[data-correct=true]")]
+
+
+def test_networks_quiz_answer_is_computed(built_book):
+    soup = page(built_book, "book/networks")
+    answer = str(networks.count_parameters(networks.fully_connected(networks.QUIZ_SIZES)))
+    assert quiz_answers(soup) == [answer]
+    assert [b.get_text() for b in soup.select("button.dl-quiz-option")] == ["30", "100", "300", "330", "600"]
+    assert f"the quiz network has {answer} parameters" in " ".join(soup.get_text().split())
+
+
+def test_training_quizzes_and_gradient_check_are_computed(built_book):
+    soup = page(built_book, "book/training")
+    grid = depth.dyadic_grid(5)
+    pieces = depth.linear_pieces(depth.evaluate(depth.deep_sawtooth(5), grid), grid)
+    updates = len(backprop.minibatches(60_000, 64, np.random.default_rng(0)))
+    assert quiz_answers(soup) == [str(updates), str(pieces)]
+    text = " ".join(soup.get_text().split())
+    vs_autograd = float(text.split("the largest difference from autograd is ")[1].split(":")[0])
+    vs_finite = float(text.split("The largest difference from finite differences is ")[1].split(",")[0])
+    assert vs_autograd < 1e-12 and vs_finite < 1e-6
+    accuracy = float(text.split("the network classifies ")[1].split("%")[0])
+    assert accuracy > 90
 
 
 def test_a_raising_cell_fails_the_build(tmp_path):

@@ -6,6 +6,7 @@ every output of the layer before. The package builds such networks from
 """
 
 from collections.abc import Callable, Sequence
+from itertools import product
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -44,8 +45,8 @@ def draw_network(ax: plt.Axes, sizes: Sequence[int]) -> None:
     """Draw neurons as circles in columns, one column a layer, each joined to every neuron before it."""
     columns = [np.linspace(-1, 1, n) * (n - 1) / max(sizes) for n in sizes]
     for l, (left, right) in enumerate(zip(columns[:-1], columns[1:])):
-        for y0 in left:
-            ax.plot([l, l + 1] * len(right), np.ravel([[y0, y1] for y1 in right]), color="grey", linewidth=0.4)
+        for y0, y1 in product(left, right):
+            ax.plot([l, l + 1], [y0, y1], color="grey", linewidth=0.6)
     for l, ys in enumerate(columns):
         color = "tab:green" if l == 0 else "tab:orange" if l == len(sizes) - 1 else "tab:blue"
         ax.scatter([l] * len(ys), ys, s=120, color=color, edgecolor="black", zorder=3)
