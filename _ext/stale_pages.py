@@ -17,8 +17,10 @@ live next to the cache (``stale_pages.json`` in the jupyter-cache folder), so
 dropping the cache (``jupyter-book clean --all``) drops them too.
 
 Only static imports are seen (``import dlcourse.x``, ``from dlcourse import x``,
-``from dlcourse.x import y`` and, inside the package, relative imports); a page
-that loads a module with ``importlib`` is not tracked.
+``from dlcourse.x import y`` and, inside the package, relative imports). Inside
+the package, a string that names one of its modules (``"dlcourse.gan:build"``,
+as ``dlcourse.runs`` passes to ``importlib``) counts as an import too; a page
+that builds module names at run time is not tracked.
 
 Some modules read data that is as much a part of a page's output as their code:
 ``dlcourse.runs`` loads the committed training runs. ``stale_pages_data`` maps
@@ -38,6 +40,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -81,6 +84,16 @@ def _absolute(module: str, level: int, package: str) -> str:
         return ""  # a relative import outside a package: not ours to resolve
     base = ".".join(parts[: len(parts) - level + 1])
     return f"{base}.{module}" if module else base
+
+
+def named_modules(source: str) -> set[str]:
+    """Module names written as strings (``"pkg.mod"`` or ``"pkg.mod:attr"``), for ``importlib``.
+
+    The caller keeps only the names that are modules of the package.
+    """
+    return {node.value.split(":")[0] for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and re.fullmatch(r"[A-Za-z_][\w.]*(:[\w.]+)?", node.value)}
 
 
 def cell_sources(notebook) -> list[str]:
@@ -130,7 +143,8 @@ class Package:
             todo += [".".join(parts[:i]) for i in range(1, len(parts))]
             path = self.file(module)
             package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-            todo += [name for name in imported_names(path.read_text(), package) if self.file(name)]
+            source = path.read_text()
+            todo += [name for name in imported_names(source, package) | named_modules(source) if self.file(name)]
         return seen
 
     def fingerprint(self, modules: set[str]) -> dict[str, str]:

@@ -40,6 +40,8 @@ def toy(tmp_path, monkeypatch):
         "toy/a.py": "from .b import f\n",
         "toy/b.py": "def f():\n    from toy.sub import deep\n",
         "toy/c.py": "import numpy\n",
+        "toy/d.py": "import importlib\nBUILD = {'gan': 'toy.e:build', 'label': 'toy.nothing'}\n",
+        "toy/e.py": "",
         "toy/sub/__init__.py": "",
         "toy/sub/deep.py": "from .. import c\n",
     })
@@ -50,6 +52,10 @@ def toy(tmp_path, monkeypatch):
 def test_imports_are_followed_through_the_package(toy):
     names = imported_names("import os\nfrom toy.a import g as h\n")
     assert toy.closure(names) == {"toy", "toy.a", "toy.b", "toy.sub", "toy.sub.deep", "toy.c"}
+
+
+def test_modules_named_for_importlib_are_dependencies(toy):
+    assert toy.closure(imported_names("from toy import d")) == {"toy", "toy.d", "toy.e"}
 
 
 def test_unrelated_modules_are_not_dependencies(toy):
