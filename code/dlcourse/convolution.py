@@ -11,13 +11,15 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 #: The lecture's filters, 3×3 each. "edges" responds to a change in any
-#: direction; "vertical edges" (the Sobel kernel) only to left-right changes,
-#: and is the one kernel here that a flip changes (it flips to its negative).
+#: direction; the two Sobel kernels only to a change from left to right
+#: ("vertical edges") or from top to bottom ("horizontal edges"). They are the
+#: kernels here that a flip changes: each flips to its negative.
 KERNELS = {
     "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=float),
     "blur": np.full((3, 3), 1 / 9),
     "edges": np.array([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]], dtype=float),
     "vertical edges": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float),
+    "horizontal edges": np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], dtype=float),
 }
 
 

@@ -10,11 +10,12 @@ import torch
 from torch import nn
 
 from dlcourse.cnn import LectureCNN
+from dlcourse.networks import count_parameters
 
 
-def parameter_count(module: nn.Module) -> int:
-    """How many numbers training must learn: every entry of every weight and bias."""
-    return sum(p.numel() for p in module.parameters())
+def window(layer: nn.Conv2d | nn.MaxPool2d) -> tuple[int, int, int]:
+    """(kernel side k, stride s, padding p) of a square convolution or pooling layer."""
+    return tuple(_side(getattr(layer, name)) for name in ("kernel_size", "stride", "padding"))
 
 
 def output_size(size: int, layer: nn.Conv2d | nn.MaxPool2d) -> int:
@@ -22,8 +23,14 @@ def output_size(size: int, layer: nn.Conv2d | nn.MaxPool2d) -> int:
 
     A k×k window with padding p, moved by stride s, fits (size + 2p - k) // s + 1 times.
     """
-    kernel, stride, padding = (_side(getattr(layer, a)) for a in ("kernel_size", "stride", "padding"))
-    return (size + 2 * padding - kernel) // stride + 1
+    k, s, p = window(layer)
+    return (size + 2 * p - k) // s + 1
+
+
+def output_size_formula(size: int, layer: nn.Conv2d | nn.MaxPool2d) -> str:
+    """The computation of ``output_size`` written out with the layer's numbers, for the book."""
+    k, s, p = window(layer)
+    return f"⌊({size} + 2·{p} − {k}) / {s}⌋ + 1 = {output_size(size, layer)}"
 
 
 def _side(value: int | tuple[int, ...]) -> int:
@@ -31,24 +38,24 @@ def _side(value: int | tuple[int, ...]) -> int:
     return value[0] if isinstance(value, tuple) else value
 
 
-def derived_sizes(model: LectureCNN, size: int = 28) -> list[tuple[str, int, int]]:
-    """(step, number of maps, side of each map) after each step of the lecture's CNN, by the formula.
+def derived_sizes(model: LectureCNN, size: int = 28) -> list[tuple[str, int, int, str]]:
+    """(step, number of maps, side of each map, formula) after each step of the lecture's CNN.
 
     ReLU keeps the shape, so only the convolutions and poolings appear.
     """
-    steps = [("input", 1, size)]
+    steps = [("input", 1, size, "the image")]
     for name, layer, maps in (("conv1", model.conv1, model.conv1.out_channels),
                               ("pool", model.pool, model.conv1.out_channels),
                               ("conv2", model.conv2, model.conv2.out_channels),
                               ("pool", model.pool, model.conv2.out_channels)):
-        size = output_size(size, layer)
-        steps.append((name, maps, size))
+        steps.append((name, maps, output_size(size, layer), output_size_formula(size, layer)))
+        size = steps[-1][2]
     return steps
 
 
 def derived_flattened_size(model: LectureCNN, size: int = 28) -> int:
     """The linear layer's input size by the formula: maps × side × side after the last pooling."""
-    _, maps, side = derived_sizes(model, size)[-1]
+    _, maps, side, _ = derived_sizes(model, size)[-1]
     return maps * side * side
 
 
@@ -75,7 +82,7 @@ def measured_shapes(model: nn.Module, size: int = 28) -> list[tuple[str, tuple[i
     return calls
 
 
-def measured_flattened_size(model: nn.Module, size: int = 28) -> int:
+def flattened_size(model: nn.Module, size: int = 28) -> int:
     """How many features really enter the first linear layer, for one size×size image."""
     linear = {name for name, m in model.named_modules() if isinstance(m, nn.Linear)}
     return next(shape[1] for name, shape, _ in measured_shapes(model, size) if name in linear)
@@ -89,8 +96,8 @@ def classic_vs_convolutional(pixels: int = 100, nodes: int = 10, kernel: int = 3
     its count does not depend on the image size at all.
     """
     return {
-        "the classic layer": parameter_count(nn.Linear(pixels, nodes)),
-        "the convolutional layer": parameter_count(nn.Conv2d(1, maps, kernel)),
+        "the classic layer": count_parameters(nn.Linear(pixels, nodes)),
+        "the convolutional layer": count_parameters(nn.Conv2d(1, maps, kernel)),
     }
 
 

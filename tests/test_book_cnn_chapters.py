@@ -1,0 +1,51 @@
+"""The built convolution and PyTorch chapters carry the answers the package computes."""
+
+import pytest
+from torch import nn
+
+from dlcourse.cnn import LectureCNN
+from dlcourse.shapes import classic_vs_convolutional, derived_flattened_size, most_parameters
+from test_book import page
+
+pytestmark = pytest.mark.slow
+
+
+def prose(soup) -> str:
+    return " ".join(soup.get_text().split())
+
+
+def test_convolution_quiz_answer_is_computed(built_book):
+    soup = page(built_book, "book/convolutions")
+    counts = classic_vs_convolutional(pixels=100, nodes=10, kernel=3, maps=10)
+    correct = [b.get_text() for b in soup.select("button.dl-quiz-option[data-correct=true]")]
+    assert correct == [most_parameters(counts)] == ["the classic layer"]
+    options = [b.get_text() for b in soup.select("button.dl-quiz-option")]
+    assert options == ["the classic layer", "the convolutional layer", "both the same"]
+    text = prose(soup)
+    assert f"with {counts['the classic layer']:,} parameters against {counts['the convolutional layer']:,}" in text
+
+
+def test_convolution_chapter_checks_conv2d_and_pooling(built_book):
+    text = prose(soup := page(built_book, "book/convolutions"))
+    assert "(checked on the test image: True)" in text
+    assert "PyTorch’s max_pool2d: True" in text
+    assert "Grace Hopper" in " ".join(img.get("alt", "") for img in soup.select(".cell_output img"))
+
+
+def test_pytorch_quiz_answer_is_computed(built_book):
+    soup = page(built_book, "book/pytorch")
+    padded = LectureCNN()
+    padded.conv2 = nn.Conv2d(32, 64, kernel_size=3, stride=1, padding=1)
+    answer = f"{derived_flattened_size(padded):,}"
+    correct = [b.get_text() for b in soup.select("button.dl-quiz-option[data-correct=true]")]
+    assert correct == [answer]
+    assert f"The answer is {answer};" in prose(soup)
+
+
+def test_pytorch_chapter_derives_and_confirms_2304(built_book):
+    text = prose(page(built_book, "book/pytorch"))
+    flat = f"{derived_flattened_size(LectureCNN()):,}"
+    assert f"64 × 6 × 6 = {flat} numbers" in text
+    assert f"receives {flat} numbers per image" in text
+    assert "all agree: True" in text
+    assert "class LectureCNN(nn.Module)" in text  # shown from the real source
