@@ -77,3 +77,18 @@ def test_training_separates_two_moons():
     costs = net.train(x, y, epochs=200, m=10, eta=1.0)
     assert costs[-1] < costs[0] / 2
     assert np.mean(net.predict(x) == labels) > 0.9
+
+
+def test_unknown_activation_or_loss_is_refused_with_the_choices():
+    with pytest.raises(ValueError, match="choose from"):
+        bp.Network([2, 1], activation="softplus")
+    with pytest.raises(ValueError, match="cross entropy"):
+        bp.Network([2, 1], loss="hinge")
+
+
+def test_predict_is_the_most_active_output_or_a_threshold():
+    one_output = bp.Network([2, 1])
+    x = np.random.default_rng(3).standard_normal((2, 6))
+    np.testing.assert_array_equal(one_output.predict(x), (one_output.feedforward(x)[0] > 0.5).astype(int))
+    two_outputs = bp.Network([2, 3, 2])
+    np.testing.assert_array_equal(two_outputs.predict(x), two_outputs.feedforward(x).argmax(axis=0))

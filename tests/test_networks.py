@@ -1,3 +1,4 @@
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -56,3 +57,11 @@ def test_fitted_network_is_a_real_torch_model():
     expected = net(torch.tensor(x)[:, None]).detach().numpy().ravel()
     np.testing.assert_allclose(networks.evaluate(net, x), expected)
     assert np.max(np.abs(expected - networks.universal_target(x))) <= error
+
+
+def test_draw_network_joins_every_neuron_to_the_layer_before():
+    fig, ax = plt.subplots()
+    networks.draw_network(ax, [3, 4, 2])
+    assert len(ax.lines) == 3 * 4 + 4 * 2
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 3 + 4 + 2
+    plt.close(fig)

@@ -34,6 +34,9 @@ class Network:
     def __init__(self, sizes: Sequence[int], activation: str = "sigmoid", loss: str = "cross entropy",
                  seed: int = 0) -> None:
         """Random weights scaled by 1/√(inputs), so that z starts where σ is not saturated."""
+        if activation not in ACTIVATIONS or loss not in LOSSES:
+            raise ValueError(f"unknown activation {activation!r} or loss {loss!r}: "
+                             f"choose from {sorted(ACTIVATIONS)} and {sorted(LOSSES)}")
         rng = np.random.default_rng(seed)
         self.sizes, self.activation, self.loss_name = list(sizes), activation, loss
         self.weights = [rng.standard_normal((n_out, n_in)) / np.sqrt(n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
