@@ -110,6 +110,7 @@ def build(src: Path, out: Path) -> str:
 def test_changing_a_module_reexecutes_only_the_pages_importing_it(tmp_path, monkeypatch):
     src = copy_book(tmp_path / "src")
     shutil.copytree(REPO / "code", src / "code", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    (src / "node_modules").symlink_to(REPO / "node_modules")  # the site's own scripts (npm ci), as installed
     package = src / "code" / "dlcourse"
     # two new modules of the copied package: the page imports `probe_page`, which imports
     # `probe_core`, which reads a data file (tracked like the runs that dlcourse.runs reads)
