@@ -69,22 +69,22 @@ def cache_records(copy: Path) -> dict[str, int]:
     return {Path(r.uri).stem: r.pk for r in get_cache(path).list_cache_records()} if path.exists() else {}
 
 
-def timed(cmd: list[str], cwd: Path, env: dict, log: Path) -> float:
-    """Wall time of a command that must succeed; its output goes to ``log``."""
+def timed(cmd: list[str], cwd: Path, env: dict, log: Path) -> tuple[float, subprocess.CompletedProcess]:
+    """Wall time of a command; its output goes to ``log``."""
     start = time.perf_counter()
     result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text(result.stdout + result.stderr)
-    if result.returncode != 0:
-        sys.exit(f"{log.stem} failed (exit {result.returncode}); log: {log}\n{(result.stdout + result.stderr)[-3000:]}")
-    return seconds
+    return seconds, result
 
 
 def build(copy: Path, env: dict, log: Path) -> dict:
     """Time one build and name the pages it executed."""
     before = cache_records(copy)
-    seconds = timed(BUILD, copy, env, log)
+    seconds, result = timed(BUILD, copy, env, log)
+    if result.returncode != 0:  # a failed build's time means nothing
+        sys.exit(f"{log.stem} failed (exit {result.returncode}); log: {log}\n{(result.stdout + result.stderr)[-3000:]}")
     after = cache_records(copy)
     return {"seconds": round(seconds, 1), "executed": sorted(p for p, pk in after.items() if before.get(p) != pk)}
 
@@ -144,7 +144,9 @@ def measure(work: Path, logs: Path, skip_tests: bool) -> dict:
     results["heaviest_page"] = heaviest_page(copy / "_build" / "html")
     if not skip_tests:
         shutil.rmtree(copy / "_build")  # the suite builds into its own temporary folders
-        results["test_suite"] = {"seconds": round(timed(TESTS, copy, env, logs / "test-suite.log"), 1)}
+        seconds, result = timed(TESTS, copy, env, logs / "test-suite.log")
+        summary = (result.stdout.strip().splitlines() or [""])[-1]
+        results["test_suite"] = {"seconds": round(seconds, 1), "exit_code": result.returncode, "summary": summary}
     return results
 
 
@@ -166,7 +168,8 @@ def table(results: dict) -> str:
              gzip=results["heaviest_page"]["total_gzip"] / 1e6, **results["heaviest_page"])),
     ]
     if "test_suite" in results:
-        rows.append(("test suite (`python -m pytest`)", f"{results['test_suite']['seconds']:.0f} s", "", ""))
+        rows.append(("test suite (`python -m pytest`)", f"{results['test_suite']['seconds']:.0f} s", "",
+                     results["test_suite"]["summary"].strip("= ")))
     lines = ["| measurement | value | target | notes |", "|---|---|---|---|"]
     return "\n".join(lines + [f"| {' | '.join(row)} |" for row in rows])
 
