@@ -76,3 +76,9 @@ def test_window_reads_square_kernel_stride_and_padding_from_both_layer_kinds():
 def test_output_size_formula_shows_the_numbers_and_the_result():
     assert output_size_formula(28, nn.Conv2d(1, 32, 3, padding=1)) == "⌊(28 + 2·1 − 3) / 1⌋ + 1 = 28"
     assert output_size_formula(12, nn.MaxPool2d(2)).endswith(f"= {output_size(12, nn.MaxPool2d(2))}")
+
+
+@pytest.mark.parametrize("layer", [nn.Conv2d(1, 1, 3, dilation=2), nn.Conv2d(1, 1, (3, 5)), nn.MaxPool2d(2, dilation=2)])
+def test_window_refuses_layers_the_formula_does_not_cover(layer):
+    with pytest.raises(ValueError):
+        window(layer)

@@ -14,7 +14,13 @@ from dlcourse.networks import count_parameters
 
 
 def window(layer: nn.Conv2d | nn.MaxPool2d) -> tuple[int, int, int]:
-    """(kernel side k, stride s, padding p) of a square convolution or pooling layer."""
+    """(kernel side k, stride s, padding p) of a square convolution or pooling layer.
+
+    The size formula below assumes square windows without dilation, as in the
+    lecture; other layers are refused rather than sized wrongly.
+    """
+    if _side(layer.dilation) != 1:
+        raise ValueError(f"{layer}: dilated windows are not covered by the lecture's size formula")
     return tuple(_side(getattr(layer, name)) for name in ("kernel_size", "stride", "padding"))
 
 
@@ -35,7 +41,11 @@ def output_size_formula(size: int, layer: nn.Conv2d | nn.MaxPool2d) -> str:
 
 def _side(value: int | tuple[int, ...]) -> int:
     """Conv2d stores (k, k), MaxPool2d stores k: both mean a square k×k."""
-    return value[0] if isinstance(value, tuple) else value
+    if isinstance(value, tuple):
+        if len(set(value)) != 1:
+            raise ValueError(f"expected the same value along both sides, got {value}")
+        return value[0]
+    return value
 
 
 def derived_sizes(model: LectureCNN, size: int = 28) -> list[tuple[str, int, int, str]]:
