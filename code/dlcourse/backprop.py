@@ -22,7 +22,10 @@ Gradients = tuple[list[np.ndarray], list[np.ndarray]]
 
 
 def minibatches(n: int, m: int, rng: np.random.Generator) -> list[np.ndarray]:
-    """The example indices 0..n−1 shuffled and cut into minibatches of m (the last may be smaller)."""
+    """The indices 0..n−1 shuffled and cut into minibatches of m.
+
+    The last minibatch is smaller when m does not divide n.
+    """
     if m < 1:
         raise ValueError(f"the minibatch size m must be at least 1, got {m}")
     return np.array_split(rng.permutation(n), range(m, n, m))
@@ -39,7 +42,8 @@ class Network:
                              f"choose from {sorted(ACTIVATIONS)} and {sorted(LOSSES)}")
         rng = np.random.default_rng(seed)
         self.sizes, self.activation, self.loss_name = list(sizes), activation, loss
-        self.weights = [rng.standard_normal((n_out, n_in)) / np.sqrt(n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        self.weights = [rng.standard_normal((n_out, n_in)) / np.sqrt(n_in)
+                        for n_in, n_out in zip(sizes[:-1], sizes[1:])]
         self.biases = [rng.standard_normal((n_out, 1)) for n_out in sizes[1:]]
         self.sigma, self.sigma_prime = ACTIVATIONS[activation]
         self.loss, self.loss_gradient = LOSSES[loss]
@@ -56,33 +60,43 @@ class Network:
         return self.loss(self.feedforward(x), y) / x.shape[1]
 
     def backprop(self, x: np.ndarray, y: np.ndarray) -> Gradients:
-        """∂L/∂w^l and ∂L/∂b^l for every layer l, for the loss L summed over the columns of x."""
+        """∂L/∂w^l and ∂L/∂b^l for every layer l.
+
+        L is the loss summed over the examples, the columns of x.
+        """
+        # Feed forward, keeping every z^l and a^l for the backward pass.
         a, activations, zs = x, [x], []
         for w, b in zip(self.weights, self.biases):
-            z = w @ a + b                                                  # z^l = w^l a^{l−1} + b^l
-            a = self.sigma(z)                                              # a^l = σ(z^l)
+            z = w @ a + b      # z^l = w^l a^{l−1} + b^l
+            a = self.sigma(z)  # a^l = σ(z^l)
             zs.append(z)
             activations.append(a)
-        delta = self.loss_gradient(a, y) * self.sigma_prime(zs[-1])        # δ^N = ∇_a L ⊙ σ′(z^N)
+        # δ^N = ∇_a L ⊙ σ′(z^N)
+        delta = self.loss_gradient(a, y) * self.sigma_prime(zs[-1])
         deltas = [delta]
+        # Backwards through the hidden layers, l = N−1, ..., 2.
         for w_next, z in zip(reversed(self.weights[1:]), reversed(zs[:-1])):
-            delta = (w_next.T @ delta) * self.sigma_prime(z)               # δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ′(z^l)
+            # δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ′(z^l)
+            delta = (w_next.T @ delta) * self.sigma_prime(z)
             deltas.insert(0, delta)
-        grad_w = [d @ a_prev.T for d, a_prev in zip(deltas, activations[:-1])]  # ∂L/∂w^l_jk = a^{l−1}_k δ^l_j
-        grad_b = [d.sum(axis=1, keepdims=True) for d in deltas]            # ∂L/∂b^l_j = δ^l_j
+        # ∂L/∂w^l_jk = a^{l−1}_k δ^l_j, summed over the examples
+        grad_w = [d @ a_prev.T for d, a_prev in zip(deltas, activations[:-1])]
+        # ∂L/∂b^l_j = δ^l_j, summed over the examples
+        grad_b = [d.sum(axis=1, keepdims=True) for d in deltas]
         return grad_w, grad_b
 
     def sgd_step(self, x: np.ndarray, y: np.ndarray, eta: float) -> None:
-        """One update from a minibatch of m examples: w → w − (η/m) Σ_x ∂L_x/∂w, and the same for b."""
+        """One update from m examples: w → w − (η/m) Σ_x ∂L_x/∂w, same for b."""
         m = x.shape[1]
         grad_w, grad_b = self.backprop(x, y)
         self.weights = [w - (eta / m) * gw for w, gw in zip(self.weights, grad_w)]
         self.biases = [b - (eta / m) * gb for b, gb in zip(self.biases, grad_b)]
 
-    def train(self, x: np.ndarray, y: np.ndarray, epochs: int, m: int, eta: float, seed: int = 0) -> list[float]:
-        """Stochastic gradient descent: each epoch, one sgd_step per random minibatch of m examples.
+    def train(self, x: np.ndarray, y: np.ndarray, epochs: int, m: int,
+              eta: float, seed: int = 0) -> list[float]:
+        """Stochastic gradient descent: each epoch, one sgd_step per minibatch.
 
-        Returns the cost on the whole training set after each epoch, for the loss curve.
+        Returns the cost on the whole training set after each epoch.
         """
         rng = np.random.default_rng(seed)
         costs = []
@@ -107,13 +121,14 @@ TORCH_LOSSES = {
 
 
 def autograd_gradients(net: Network, x: np.ndarray, y: np.ndarray) -> Gradients:
-    """The gradients of the same network and loss computed by PyTorch's autograd (float64)."""
+    """The same network's gradients, computed by PyTorch's autograd."""
     weights = [torch.tensor(w, requires_grad=True) for w in net.weights]
     biases = [torch.tensor(b, requires_grad=True) for b in net.biases]
     a = torch.tensor(x, dtype=torch.float64)
     for w, b in zip(weights, biases):
         a = TORCH_ACTIVATIONS[net.activation](w @ a + b)
-    TORCH_LOSSES[net.loss_name](a, torch.tensor(y, dtype=torch.float64)).backward()
+    loss = TORCH_LOSSES[net.loss_name](a, torch.tensor(y, dtype=torch.float64))
+    loss.backward()
     return [w.grad.numpy() for w in weights], [b.grad.numpy() for b in biases]
 
 

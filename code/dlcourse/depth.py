@@ -39,8 +39,8 @@ def _linear(weight: list, bias: list) -> nn.Linear:
 def deep_sawtooth(k: int) -> nn.Sequential:
     """k hidden layers of 2 ReLU neurons computing sawtooth(x, k) exactly.
 
-    Each hidden layer holds ReLU(u) and ReLU(u − ½) of the previous tent's value
-    u; the next layer's weights (2, −4) combine them into t(u) and split it again.
+    Each hidden layer holds ReLU(u) and ReLU(u − ½) of the previous tent's
+    value u; the next layer's weights (2, −4) combine them into t(u).
     """
     layers = [_linear([[1.0], [1.0]], [0.0, -0.5]), nn.ReLU()]
     for _ in range(k - 1):
@@ -49,13 +49,13 @@ def deep_sawtooth(k: int) -> nn.Sequential:
 
 
 def shallow_sawtooth(k: int) -> nn.Sequential:
-    """One hidden layer of 2^k ReLU neurons computing sawtooth(x, k) exactly on [0, 1].
+    """One hidden layer of 2^k ReLU neurons computing sawtooth(x, k) on [0, 1].
 
-    Neuron i is ReLU(x − i/2^k), a kink at the i-th breakpoint; its output weight
-    is the change of slope there: +2^k at 0, then alternately −2·2^k and +2·2^k.
+    Neuron i is ReLU(x − i/2^k), a kink at the i-th breakpoint; its output
+    weight is the change of slope there: +2^k at 0, then −2·2^k, +2·2^k, ...
     """
     n = 2**k
-    slope_changes = [float(n)] + [(-2.0 if i % 2 else 2.0) * n for i in range(1, n)]
+    slope_changes = [n] + [(-2 if i % 2 else 2) * n for i in range(1, n)]
     hidden = _linear([[1.0]] * n, [-i / n for i in range(n)])
     return nn.Sequential(hidden, nn.ReLU(), _linear([slope_changes], [0.0]))
 

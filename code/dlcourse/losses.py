@@ -44,7 +44,7 @@ def squared_error_gradient(a: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def cross_entropy(a: np.ndarray, y: np.ndarray) -> float:
-    """−Σ [y ln a + (1 − y) ln(1 − a)] for outputs a in (0, 1) and targets y in {0, 1}."""
+    """−Σ [y ln a + (1 − y) ln(1 − a)]: outputs a in (0, 1), targets y in {0, 1}."""
     return -float(np.sum(y * np.log(a) + (1 - y) * np.log(1 - a)))
 
 

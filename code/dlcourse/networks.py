@@ -17,14 +17,16 @@ from torch import nn
 QUIZ_SIZES = (10, 10, 10, 10)
 
 
-def fully_connected(sizes: Sequence[int], activation: type[nn.Module] = nn.Sigmoid) -> nn.Sequential:
-    """A multilayer perceptron with ``sizes[0]`` inputs and ``sizes[-1]`` outputs.
+def fully_connected(sizes: Sequence[int],
+                    activation: type[nn.Module] = nn.Sigmoid) -> nn.Sequential:
+    """A multilayer perceptron: sizes[0] inputs, ..., sizes[-1] outputs.
 
     An activation follows every hidden layer; the output layer stays linear
     (raw scores), because the loss decides how scores become probabilities.
     """
     if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(f"sizes must list at least an input and an output layer of >= 1 neuron, got {sizes}")
+        raise ValueError("sizes must list an input and an output layer, "
+                         f"each of at least 1 neuron; got {sizes}")
     layers: list[nn.Module] = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         layers += [nn.Linear(n_in, n_out), activation()]
@@ -32,7 +34,7 @@ def fully_connected(sizes: Sequence[int], activation: type[nn.Module] = nn.Sigmo
 
 
 def count_parameters(model: nn.Module) -> int:
-    """How many numbers training must estimate: every entry of every trainable tensor."""
+    """How many numbers training must estimate: all trainable entries."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
@@ -63,17 +65,19 @@ def universal_target(x: np.ndarray) -> np.ndarray:
     return np.sin(3 * x) + 0.5 * np.abs(x)
 
 
-def random_hidden_layer(width: int, domain: tuple[float, float], seed: int = 0) -> nn.Sequential:
-    """A 1 → width → 1 sigmoid network whose hidden neurons are smooth steps at random places.
+def random_hidden_layer(width: int, domain: tuple[float, float],
+                        seed: int = 0) -> nn.Sequential:
+    """A 1 → width → 1 sigmoid network, hidden steps at random places.
 
-    Neuron i is σ(w_i (x − c_i)), a step at c_i of steepness |w_i|. The same seed
-    gives the same first neurons for every width, so a wider network contains
-    the narrower ones and can only approximate better.
+    Neuron i is σ(w_i (x − c_i)), a smooth step at c_i of steepness |w_i|.
+    The same seed gives the same first neurons for every width, so a wider
+    network contains the narrower ones and can only approximate better.
     """
-    # One stream per quantity: the first k draws do not depend on how many follow.
+    # One stream per quantity: the first k draws do not depend on width.
     centres = np.random.default_rng([seed, 0]).uniform(*domain, width)
     steepness = np.random.default_rng([seed, 1]).uniform(2, 20, width)
-    slopes = steepness * np.random.default_rng([seed, 2]).choice([-1.0, 1.0], width)
+    sign = np.random.default_rng([seed, 2]).choice([-1.0, 1.0], width)
+    slopes = sign * steepness
     net = fully_connected([1, width, 1])
     with torch.no_grad():
         net[0].weight.copy_(torch.tensor(slopes[:, None]))
@@ -81,10 +85,11 @@ def random_hidden_layer(width: int, domain: tuple[float, float], seed: int = 0) 
     return net.double()
 
 
-def fit_output_layer(net: nn.Sequential, x: np.ndarray, y: np.ndarray) -> nn.Sequential:
-    """Set the output layer to the least-squares best weights for the hidden layer it has.
+def fit_output_layer(net: nn.Sequential, x: np.ndarray,
+                     y: np.ndarray) -> nn.Sequential:
+    """Give the output layer the least-squares best weights for f(x) = y.
 
-    With the hidden neurons fixed, the output a = v·h(x) + b is linear in (v, b),
+    With the hidden neurons fixed, the output v·h(x) + b is linear in (v, b),
     so the best fit is one linear solve: no training loop, no learning rate.
     """
     inputs = torch.tensor(x, dtype=torch.float64)[:, None]
