@@ -1,0 +1,157 @@
+"""Live Code that runs from the site itself: pinned thebe, and kernels from Binder or a Jupyter server.
+
+sphinx-thebe 0.3.1 (which Jupyter Book 1 loads) fetches thebe 0.8.2 from a public CDN when a
+reader presses "Live Code", and thebe 0.9's ``bootstrap()`` always asks Binder for a kernel: with no
+network the button hangs, and a classroom Jupyter server cannot be used (sphinx-thebe issue #27).
+This extension keeps sphinx-thebe's handling of the cells and changes three things:
+
+* its loader points at the site's own copy of thebe (pinned in ``package.json``, installed by
+  ``npm ci`` into ``node_modules``; the build copies the files the pages load into ``_static``);
+* ``live_code.js`` wraps ``thebe.bootstrap`` so the kernel comes from where ``_config.yml`` says:
+  Binder (``live_code_server_url`` empty, the published default) or a Jupyter server;
+* MathJax is the site's own copy too (``mathjax_path``), so a page fetches nothing from elsewhere.
+
+Configuration (``sphinx: config:`` in ``_config.yml``):
+
+``live_code_server_url``
+    Base URL of a Jupyter server (a classroom JupyterHub user server, or ``jupyter server`` on
+    127.0.0.1). Empty: kernels come from Binder, built from ``repository`` url/branch.
+``live_code_token``
+    Written into every page, so set it only for a local server of your own. Left empty with a
+    server URL, the page takes the token from its address (``?token=...``) or asks the reader.
+"""
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.builders.html._assets import _JavaScript
+from sphinx.config import Config
+from sphinx.errors import ConfigError
+
+import dlcourse
+
+HERE = Path(__file__).resolve().parent
+#: This extension's own scripts, copied into ``_static/``.
+STATIC = HERE / "live_code_static"
+#: The files of each npm package (pinned in package.json) that the pages load, by their place in
+#: the package: ``_static/<package>/<place without the first folder>`` serves them.
+ASSETS = {
+    "thebe": ["package.json", "lib/*.js", "lib/*.LICENSE.txt", "lib/thebe.css"],
+    "mathjax": ["LICENSE", "package.json", "es5/tex-mml-chtml.js", "es5/ui/*", "es5/a11y/*",
+                "es5/input/tex/extensions/*", "es5/output/chtml/fonts/woff-v2/*"],
+}
+#: Licences the npm packages do not carry themselves.
+LICENCES = {"thebe": HERE / "licenses" / "thebe-LICENSE.txt"}
+THEBE_JS = "thebe/index.js"
+MATHJAX_JS = "mathjax/tex-mml-chtml.js"
+
+
+def node_modules(book: Path) -> Path:
+    """The npm packages: next to the book, or (for a throwaway copy of it) in the course's repository."""
+    for root in (book, dlcourse.REPO_ROOT):
+        if (root / "node_modules" / "thebe" / "lib" / "index.js").is_file():
+            return root / "node_modules"
+    raise ConfigError(
+        f"live_code: thebe and MathJax are not installed in {book / 'node_modules'}. "
+        "Run `npm ci --ignore-scripts` in the repository root (package.json pins them)."
+    )
+
+
+def copy_atomically(src: Path, dest: Path) -> None:
+    """Copy under a temporary name, then rename: an interrupted build leaves no half-written file."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(dest.name + ".part")
+    shutil.copy2(src, part)
+    os.replace(part, dest)
+
+
+def copy_assets(modules: Path, static: Path) -> None:
+    """Copy the pinned assets the pages use into the site's ``_static`` folder."""
+    for package, patterns in ASSETS.items():
+        for pattern in patterns:
+            for src in sorted((modules / package).glob(pattern)):
+                parts = src.relative_to(modules / package).parts
+                dest = static / package / Path(*(parts[1:] if len(parts) > 1 else parts))
+                if dest.exists() and dest.stat().st_size == src.stat().st_size \
+                        and dest.stat().st_mtime >= src.stat().st_mtime:
+                    continue
+                copy_atomically(src, dest)
+    for package, licence in LICENCES.items():
+        copy_atomically(licence, static / package / "LICENSE")
+
+
+def serve_assets_from_site(app: Sphinx, config: Config) -> None:
+    """Serve thebe, MathJax and our scripts from ``_static``, and point MathJax at its copy."""
+    app.live_code_modules = node_modules(Path(app.confdir))
+    config.html_static_path = [*config.html_static_path, str(STATIC)]
+    config.mathjax_path = MATHJAX_JS
+    settings = {"serverUrl": config.live_code_server_url.rstrip("/"), "token": config.live_code_token}
+    if settings["token"] and not settings["serverUrl"]:
+        raise ConfigError("live_code: live_code_token is set but live_code_server_url is empty; "
+                          "set the server URL, or remove the token (Binder needs none).")
+    app.add_js_file(None, body=f"window.LIVE_CODE = {json.dumps(settings)};")
+    app.add_js_file("live_code.js")
+
+
+def point_thebe_at_site(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Replace sphinx-thebe's CDN address of thebe by the site's copy, relative to this page."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    local = context["pathto"]("_static/" + THEBE_JS, 1)
+    kept, seen = [], False
+    for script in scripts:
+        body = script.attributes.get("body", "") if isinstance(script, _JavaScript) else ""
+        if "THEBE_JS_URL" in body:
+            if seen:  # sphinx-thebe registers it twice; a second `const` is a script error
+                continue
+            seen = True
+            body = re.sub(r'THEBE_JS_URL = "[^"]*"', f'THEBE_JS_URL = "{local}"', body)
+            script = _JavaScript(None, priority=script.priority, body=body)
+        kept.append(script)
+    scripts[:] = kept
+
+
+def standalone_notebook(path: Path) -> None:
+    """Make the page's downloadable notebook a plain one.
+
+    The theme offers ``_sources/<page>.ipynb``, the notebook as executed by the build. Its
+    ``jupytext`` metadata would pair it with a MyST ``.md`` file in Jupyter (saving would write one)
+    and ``source_map`` only means something to the build: without them it is an ordinary notebook.
+    """
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    if not {"jupytext", "source_map"} & nb.get("metadata", {}).keys():
+        return
+    for key in ("jupytext", "source_map"):
+        nb["metadata"].pop(key, None)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(nb, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def clean_downloadable_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if context.get("ipynb_source"):
+        standalone_notebook(Path(app.outdir) / "_sources" / context["ipynb_source"])
+
+
+def copy_assets_into_site(app: Sphinx, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        copy_assets(app.live_code_modules, Path(app.outdir) / "_static")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("live_code_server_url", "", "html", str)
+    app.add_config_value("live_code_token", "", "html", str)
+    app.connect("config-inited", serve_assets_from_site)
+    app.connect("html-page-context", point_thebe_at_site)
+    # after sphinx-book-theme's launch buttons (priority 501), which copy the notebook
+    app.connect("html-page-context", clean_downloadable_notebook, priority=600)
+    app.connect("build-finished", copy_assets_into_site)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,121 @@
+"""Loopback servers and an offline headless Chromium, for the browser tests.
+
+Every server started here is stopped when its ``with`` block ends. The browser aborts every request
+that would leave the machine and records it, so a test can fail on any attempt, not only on a
+visible breakage.
+"""
+
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlparse
+
+from playwright.sync_api import sync_playwright
+
+#: Debian's Chromium (``playwright install`` is not used: the browser comes from apt).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def leaves_loopback(url: str) -> bool:
+    """True for a request to another machine (data: and blob: URLs never leave the page)."""
+    parsed = urlparse(url)
+    return parsed.scheme not in ("data", "blob", "about") and parsed.hostname not in LOOPBACK
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serve_site(html: Path):
+    """Serve a built site on 127.0.0.1 (a thread of this process); yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(html)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@contextmanager
+def jupyter_server(root: Path, port: int, token: str, allow_origin: str, log: Path):
+    """A ``jupyter server`` on 127.0.0.1:port serving ``root``; stopped (and its kernels) on exit."""
+    cmd = [sys.executable, "-m", "jupyter_server", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--ServerApp.open_browser=False",
+           f"--IdentityProvider.token={token}", f"--ServerApp.allow_origin={allow_origin}",
+           f"--ServerApp.root_dir={root}", "--ServerApp.allow_root=True"]
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"jupyter server did not start; see {log}:\n{log.read_text()[-3000:]}")
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextmanager
+def offline_browser():
+    """Headless Chromium that aborts any request leaving loopback; yields (context, attempts).
+
+    ``attempts`` collects every URL that tried to leave loopback (HTTP and WebSocket alike).
+    """
+    attempts: list[str] = []
+
+    def guard(route):
+        if leaves_loopback(route.request.url):
+            attempts.append(route.request.url)
+            route.abort("blockedbyclient")
+        else:
+            route.continue_()
+
+    def guard_socket(ws):
+        if leaves_loopback(ws.url):
+            attempts.append(ws.url)
+            ws.close()
+        else:
+            ws.connect_to_server()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.route("**/*", guard)
+            context.route_web_socket(re.compile(".*"), guard_socket)
+            yield context, attempts
+        finally:
+            browser.close()

@@ -1,0 +1,104 @@
+"""Live Code in a real browser, offline: thebe from the site, a kernel from a local Jupyter server.
+
+The site is built for a ``jupyter server`` on 127.0.0.1 with a token (the configuration a
+classroom or a laptop uses), served on loopback and opened in headless Chromium with every request
+that would leave the machine aborted and recorded. Pressing "Live Code" must start a kernel that
+imports the course package and draws figures. The build covers the perceptron chapter only (a few
+seconds of execution); the whole published book is opened in test_offline_site.py.
+"""
+
+import secrets
+import time
+
+import pytest
+import yaml
+
+from browser import free_port, jupyter_server, offline_browser, serve_site
+from conftest import REPO, build_book, copy_book
+from dlcourse.perceptron import outputs_as_option, truth_table
+
+pytestmark = pytest.mark.slow
+
+W, B = [-2, -2], 3  # the perceptron of the chapter
+ARTIFACTS = REPO / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def live_site(tmp_path_factory):
+    """The perceptron chapter built for a local Jupyter server: (html folder, book copy, port, token)."""
+    tmp = tmp_path_factory.mktemp("live")
+    book = copy_book(tmp / "src")
+    (book / "code").symlink_to(REPO / "code")  # the chapter's literalinclude reads the package source
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/index\nchapters:\n  - file: book/perceptrons\n  - file: book/bibliography\n")
+    port, token = free_port(), secrets.token_hex(16)
+    config = yaml.safe_load((book / "_config.yml").read_text())
+    config["sphinx"]["config"].update(live_code_server_url=f"http://127.0.0.1:{port}", live_code_token=token)
+    (book / "_config.yml").write_text(yaml.safe_dump(config))
+    result = build_book(book, tmp / "out")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return tmp / "out" / "_build" / "html", book, port, token
+
+
+def test_the_deliberate_token_is_in_the_local_build_only(live_site, built_book):
+    html, _, port, token = live_site
+    assert token in (html / "book" / "perceptrons.html").read_text()
+    published = (built_book / "html" / "book" / "perceptrons.html").read_text()
+    assert 'window.LIVE_CODE = {"serverUrl": "", "token": ""}' in published
+
+
+def test_live_code_runs_the_course_package_and_draws(live_site, tmp_path):
+    html, book, port, token = live_site
+    with serve_site(html) as site, \
+            jupyter_server(book, port, token, allow_origin=site, log=tmp_path / "jupyter.log"), \
+            offline_browser() as (context, attempts):
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{site}/book/perceptrons.html")
+        page.locator("button[aria-label='Launch interactive content']").click()
+        started = time.monotonic()
+        page.locator("button.btn-launch-thebe").click()
+
+        # The kernel is up once thebe has a session; then run the chapter's truth-table cell.
+        page.wait_for_function("window.thebe && window.thebe.session", timeout=60_000)
+        cells = page.locator(".thebe-cell")
+        table_cell = cells.filter(has_text="truth_table(w, b)")
+        table_cell.locator(".thebe-run-button").click()
+        # Outputs the kernel sent (not the page's pre-rendered ones) carry their MIME type.
+        stdout = page.locator(".cell_output:has(.thebe-output) [data-mime-type='application/vnd.jupyter.stdout']")
+        stdout.first.wait_for(timeout=60_000)
+        first_output = time.monotonic() - started
+        lines = stdout.first.inner_text().strip().splitlines()
+        assert [line.rsplit("output ", 1)[-1] for line in lines] == [str(y) for _, y in truth_table(W, B)]
+        assert outputs_as_option(W, B) == ",".join(line.rsplit(" ", 1)[-1] for line in lines)
+
+        plot_cell = cells.filter(has_text="plt.show()")
+        plot_cell.locator(".thebe-run-button").click()
+        image = page.locator("[data-mime-type='image/png'] img")
+        image.first.wait_for(timeout=60_000)
+        assert image.first.get_attribute("src").startswith("data:image/png;base64,")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "live-code-perceptrons.png"), full_page=True)
+    print(f"\nLive Code: click -> first output {first_output:.1f} s (local jupyter server)")
+    assert not attempts, f"requests left loopback: {attempts}"
+    assert not errors, f"script errors in the page: {errors}"
+
+
+def test_the_perceptron_quiz_answers_in_the_browser(live_site):
+    html = live_site[0]
+    answer = outputs_as_option(W, B)
+    with serve_site(html) as site, offline_browser() as (context, attempts):
+        page = context.new_page()
+        page.goto(f"{site}/book/perceptrons.html")
+        quiz = page.locator(".dl-quiz")
+        feedback = quiz.locator(".dl-quiz-feedback")
+        wrong = quiz.locator("button.dl-quiz-option", has_not_text=answer).first
+        wrong.click()
+        assert "Not quite" in feedback.inner_text()
+        assert "dl-quiz-wrong" in wrong.get_attribute("class")
+        right = quiz.locator("button.dl-quiz-option", has_text=answer)
+        right.click()
+        assert feedback.inner_text() == "Correct!"
+        assert "dl-quiz-right" in right.get_attribute("class")
+    assert not attempts, f"requests left loopback: {attempts}"

@@ -1,0 +1,59 @@
+"""A self-contained site: every page of the published build works with no network at all.
+
+Each page is opened in headless Chromium with every request that would leave loopback aborted and
+recorded: none may be attempted, no asset may be missing, no script may fail, and the maths must be
+typeset by the site's own MathJax. The build's own configuration points at the pinned copies.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from browser import offline_browser, serve_site
+from conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+#: Rendered maths (MathJax 3, CommonHTML output) inside each element Sphinx marks as maths.
+MATH_TYPESET = "[...document.querySelectorAll('.math')].every(m => m.querySelector('mjx-container'))"
+
+
+def site_pages(html: Path) -> list[str]:
+    """Every HTML page of the site (assets and downloadable sources aside)."""
+    return sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
+                  if p.relative_to(html).parts[0] not in ("_static", "_sources", "_images"))
+
+
+def test_every_page_works_offline_and_typesets_its_maths(built_book):
+    html = built_book / "html"
+    pages = site_pages(html)
+    assert "book/perceptrons.html" in pages
+    with_maths, missing, errors = [], [], []
+    with serve_site(html) as site, offline_browser() as (context, attempts):
+        page = context.new_page()
+        page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+        page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+        for name in pages:
+            page.goto(f"{site}/{name}", wait_until="load")
+            if page.locator(".math").count():
+                with_maths.append(name)
+                page.wait_for_function(MATH_TYPESET, timeout=30_000)
+                assert page.locator("mjx-merror").count() == 0, f"{name}: MathJax reports a TeX error"
+            page.wait_for_load_state("networkidle")
+    assert not attempts, f"requests left loopback: {attempts}"
+    assert not missing, f"assets missing from the site: {missing}"
+    assert not errors, f"script errors: {errors}"
+    assert "book/perceptrons.html" in with_maths and "book/activations.html" in with_maths
+
+
+def test_pages_load_pinned_assets_from_the_site(built_book):
+    """MathJax and thebe are the versions package.json pins, served from _static."""
+    pins = json.loads((REPO / "package.json").read_text())["dependencies"]
+    static = built_book / "html" / "_static"
+    for package in ("mathjax", "thebe"):
+        assert json.loads((static / package / "package.json").read_text())["version"] == pins[package]
+        assert (static / package / "LICENSE").read_text().strip()
+    page = (built_book / "html" / "book" / "perceptrons.html").read_text()
+    assert 'src="../_static/mathjax/tex-mml-chtml.js' in page
+    assert 'THEBE_JS_URL = "../_static/thebe/index.js"' in page
