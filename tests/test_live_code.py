@@ -3,7 +3,8 @@
 The site is built for a ``jupyter server`` on 127.0.0.1 with a token (the configuration a
 classroom or a laptop uses), served on loopback and opened in headless Chromium with every request
 that would leave the machine aborted and recorded. Pressing "Live Code" must start a kernel that
-imports the course package and draws figures. The build covers the perceptron chapter only (a few
+imports the course package, finds the shipped data, typesets maths with the site's own MathJax and
+draws figures. The build covers the perceptron chapter only (a few
 seconds of execution); the whole published book is opened in test_offline_site.py.
 """
 
@@ -15,12 +16,23 @@ import yaml
 
 from browser import free_port, jupyter_server, offline_browser, serve_site
 from conftest import REPO, build_book, copy_book
+from dlcourse.data import DATA_ROOT, mnist
 from dlcourse.perceptron import outputs_as_option, truth_table
 
 pytestmark = pytest.mark.slow
 
 W, B = [-2, -2], 3  # the perceptron of the chapter
 ARTIFACTS = REPO / "artifacts"
+
+
+def cell_index(cells, text: str) -> int:
+    return next(i for i in range(cells.count()) if text in cells.nth(i).inner_text())
+
+
+def run_in(cell, code: str) -> None:
+    """Type ``code`` into a live cell (its CodeMirror editor) and run it."""
+    cell.locator(".CodeMirror").evaluate("(cm, code) => cm.CodeMirror.setValue(code)", code)
+    cell.locator(".thebe-run-button").click()
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +75,7 @@ def test_live_code_runs_the_course_package_and_draws(live_site, tmp_path):
         # The kernel is up once thebe has a session; then run the chapter's truth-table cell.
         page.wait_for_function("window.thebe && window.thebe.session", timeout=60_000)
         cells = page.locator(".thebe-cell")
-        table_cell = cells.filter(has_text="truth_table(w, b)")
+        table_cell = cells.nth(cell_index(cells, "truth_table(w, b)"))  # stays put when edited below
         table_cell.locator(".thebe-run-button").click()
         # Outputs the kernel sent (not the page's pre-rendered ones) carry their MIME type.
         stdout = page.locator(".cell_output:has(.thebe-output) [data-mime-type='application/vnd.jupyter.stdout']")
@@ -72,6 +84,17 @@ def test_live_code_runs_the_course_package_and_draws(live_site, tmp_path):
         lines = stdout.first.inner_text().strip().splitlines()
         assert [line.rsplit("output ", 1)[-1] for line in lines] == [str(y) for _, y in truth_table(W, B)]
         assert outputs_as_option(W, B) == ",".join(line.rsplit(" ", 1)[-1] for line in lines)
+
+        # The live kernel finds the shipped data through the package, as the build's kernels do.
+        code = ("from dlcourse.data import DATA_ROOT, mnist\n"
+                "print(len(mnist(train=False)), 'test images in', DATA_ROOT)")
+        run_in(table_cell, code)
+        stdout.filter(has_text=f"{len(mnist(train=False))} test images in {DATA_ROOT}").wait_for(timeout=60_000)
+
+        # Maths in an output is typeset by the site's MathJax (thebe would fetch MathJax 2 from a CDN).
+        code = 'from IPython.display import Math\nMath(r"\\sigma(z) = \\frac{1}{1 + e^{-z}}")'
+        run_in(table_cell, code)
+        page.locator("[data-mime-type='text/latex'] mjx-container").wait_for(timeout=60_000)
 
         plot_cell = cells.filter(has_text="plt.show()")
         plot_cell.locator(".thebe-run-button").click()

@@ -6,6 +6,22 @@
 (function () {
   "use strict";
   var mathjax = window.MathJax || (window.MathJax = {});
+
+  function typeset(element) {
+    if (!mathjax.typesetPromise) return; // a page without maths loads no MathJax
+    // A LaTeX output (IPython's Math, Latex) is the whole element between $ or $$, delimiters
+    // this site's MathJax does not scan for in pages: convert it directly.
+    var latex = element.classList.contains("jp-RenderedLatex") &&
+      /^\s*(\$\$?)([\s\S]*?)\1\s*$/.exec(element.textContent);
+    if (latex) {
+      element.replaceChildren(mathjax.tex2chtml(latex[2], { display: latex[1] === "$$" }));
+      mathjax.startup.document.clear();
+      mathjax.startup.document.updateDocument(); // adds the CSS the new maths needs
+    } else {
+      mathjax.typesetPromise([element]);
+    }
+  }
+
   mathjax.Hub = {
     config: {},
     Config: function () {},
@@ -13,9 +29,7 @@
     Register: { StartupHook: function () {} },
     Queue: function () {
       Array.prototype.forEach.call(arguments, function (job) {
-        if (Array.isArray(job) && job[0] === "Typeset" && mathjax.typesetPromise) {
-          mathjax.typesetPromise([job[2]]);
-        }
+        if (Array.isArray(job) && job[0] === "Typeset") typeset(job[2]);
       });
     },
   };
