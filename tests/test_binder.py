@@ -6,6 +6,8 @@ PyTorch at the pinned versions, the rest of requirements.txt with the course pac
 (which opens the chapters' MyST .md files as notebooks from the launch buttons).
 """
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -58,6 +60,16 @@ def test_binder_postbuild_installs_the_pinned_stack_and_the_package():
     requirements = (REPO / "requirements.txt").read_text().splitlines()
     assert "-e ." in requirements
     assert "jupytext" in pins()
+
+
+def test_binder_opens_markdown_chapters_as_notebooks(tmp_path):
+    """postBuild's jupytext-config line, run here, makes the notebook view the default for .md."""
+    line = next(line for line in (BINDER / "postBuild").read_text().splitlines()
+                if line.startswith("jupytext-config "))
+    subprocess.run(line.split(), check=True, env={**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path)})
+    overrides = json.loads((tmp_path / "labconfig" / "default_setting_overrides.json").read_text())
+    viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    assert viewers["markdown"] == viewers["myst"] == "Jupytext Notebook"
 
 
 def test_binder_button_opens_each_chapter_as_a_notebook(built_book):
