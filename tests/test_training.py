@@ -1,0 +1,62 @@
+"""The fast training loop does the lecture's maths: same inputs, same batches, same steps."""
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, Subset
+
+from dlcourse.cnn import LectureCNN
+from dlcourse.data import mnist
+from dlcourse.training import accuracy, mnist_tensors, shuffled_batches, train_epoch, train_epoch_dataloader
+
+N, BATCH = 200, 10
+
+
+def test_tensors_are_what_to_tensor_gives():
+    images, labels = mnist_tensors(train=True)
+    dataset = mnist(train=True)
+    assert images.shape == (60000, 1, 28, 28) and labels.shape == (60000,)
+    for i in (0, 1, 59999):
+        image, label = dataset[i]
+        assert torch.equal(images[i], image) and labels[i].item() == label
+    assert labels[0].item() == 5
+
+
+def test_an_epoch_visits_every_image_once_in_a_new_order():
+    generator = torch.Generator().manual_seed(0)
+    first = torch.cat(list(shuffled_batches(N, BATCH, generator)))
+    second = torch.cat(list(shuffled_batches(N, BATCH, generator)))
+    assert torch.equal(first.sort().values, torch.arange(N)) and torch.equal(second.sort().values, torch.arange(N))
+    assert not torch.equal(first, second)
+    assert [len(b) for b in shuffled_batches(25, 10, generator)] == [10, 10, 5]
+
+
+def test_fast_loop_equals_the_dataloader_loop_on_the_same_batches():
+    """Feed the lecture's DataLoader the fast loop's shuffled order: losses and weights must agree."""
+    images, labels = mnist_tensors(train=True)
+    order = torch.randperm(N, generator=torch.Generator().manual_seed(1))
+    loader = DataLoader(Subset(mnist(train=True), range(N)), batch_size=BATCH, sampler=order.tolist())
+    models = []
+    for _ in range(2):
+        torch.manual_seed(0)
+        model = LectureCNN()
+        models.append((model, torch.optim.Adam(model.parameters(), lr=1e-3)))
+    loss_fn = nn.CrossEntropyLoss()
+    slow = train_epoch_dataloader(*models[0], loss_fn, loader)
+    fast = train_epoch(*models[1], loss_fn, images[:N], labels[:N], BATCH, torch.Generator().manual_seed(1))
+    assert len(fast) == N // BATCH
+    assert torch.allclose(torch.tensor(fast), torch.tensor(slow), atol=1e-5)
+    for p, q in zip(models[0][0].parameters(), models[1][0].parameters()):
+        assert torch.allclose(p, q, atol=1e-5)
+    assert fast[-1] < fast[0]
+
+
+def test_accuracy_counts_correct_predictions():
+    class Echo(nn.Module):
+        """Scores that pick the digit written in the first pixel."""
+
+        def forward(self, x):
+            return nn.functional.one_hot(x[:, 0, 0, 0].long(), 10).float()
+
+    images = torch.zeros(4, 1, 28, 28)
+    images[:, 0, 0, 0] = torch.tensor([3.0, 1.0, 4.0, 1.0])
+    assert accuracy(Echo(), images, torch.tensor([3, 1, 4, 5])) == 0.75
