@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from conftest import REPO
+from test_notebooks import chapters
 
 BINDER = REPO / "binder"
 
@@ -75,7 +76,9 @@ def test_binder_opens_markdown_chapters_as_notebooks(tmp_path):
 def test_binder_button_opens_each_chapter_as_a_notebook(built_book):
     config = yaml.safe_load((REPO / "_config.yml").read_text())
     repo = config["repository"]["url"].rstrip("/").split("github.com/")[1]
-    page = (built_book / "html" / "book" / "perceptrons.html").read_text()
     binder = config["launch_buttons"]["binderhub_url"].rstrip("/")
-    expected = f'{binder}/v2/gh/{repo}/{config["repository"]["branch"]}?urlpath=tree/book/perceptrons.md'
-    assert f'href="{expected}"' in page
+    assert chapters()
+    for doc in chapters():
+        page = (built_book / "html" / f"{doc}.html").read_text()
+        expected = f'{binder}/v2/gh/{repo}/{config["repository"]["branch"]}?urlpath=tree/{doc}.md'
+        assert f'href="{expected}"' in page, doc
