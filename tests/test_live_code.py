@@ -3,7 +3,7 @@
 The site is built for a ``jupyter server`` on 127.0.0.1 with a token (the configuration a
 classroom or a laptop uses), served on loopback and opened in headless Chromium with every request
 that would leave the machine aborted and recorded. Pressing "Live Code" must start a kernel that
-imports the course package, finds the shipped data, typesets maths with the site's own MathJax and
+imports the course package, finds the shipped data and cached runs, typesets maths with the site's own MathJax and
 draws figures. The build covers the perceptron chapter only (a few
 seconds of execution); the whole published book is opened in test_offline_site.py.
 """
@@ -18,6 +18,7 @@ from browser import free_port, jupyter_server, offline_browser, serve_site
 from conftest import REPO, build_book, copy_book
 from dlcourse.data import DATA_ROOT, mnist
 from dlcourse.perceptron import outputs_as_option, truth_table
+from dlcourse.runs import RUNS_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -85,11 +86,13 @@ def test_live_code_runs_the_course_package_and_draws(live_site, tmp_path):
         assert [line.rsplit("output ", 1)[-1] for line in lines] == [str(y) for _, y in truth_table(W, B)]
         assert outputs_as_option(W, B) == ",".join(line.rsplit(" ", 1)[-1] for line in lines)
 
-        # The live kernel finds the shipped data through the package, as the build's kernels do.
-        code = ("from dlcourse.data import DATA_ROOT, mnist\n"
-                "print(len(mnist(train=False)), 'test images in', DATA_ROOT)")
+        # The live kernel finds the shipped data and the cached runs through the package, as the
+        # build's kernels do.
+        code = ("from dlcourse.data import DATA_ROOT, mnist\nfrom dlcourse.runs import RUNS_ROOT\n"
+                "print(len(mnist(train=False)), 'test images in', DATA_ROOT, '; runs in', RUNS_ROOT)")
         run_in(table_cell, code)
-        stdout.filter(has_text=f"{len(mnist(train=False))} test images in {DATA_ROOT}").wait_for(timeout=60_000)
+        found = f"{len(mnist(train=False))} test images in {DATA_ROOT} ; runs in {RUNS_ROOT}"
+        stdout.filter(has_text=found).wait_for(timeout=60_000)
 
         # Maths in an output is typeset by the site's MathJax (thebe would fetch MathJax 2 from a CDN).
         code = 'from IPython.display import Math\nMath(r"\\sigma(z) = \\frac{1}{1 + e^{-z}}")'
