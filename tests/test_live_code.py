@@ -3,9 +3,9 @@
 The site is built for a ``jupyter server`` on 127.0.0.1 with a token (the configuration a
 classroom or a laptop uses), served on loopback and opened in headless Chromium with every request
 that would leave the machine aborted and recorded. Pressing "Live Code" must start a kernel that
-imports the course package, finds the shipped data and cached runs, typesets maths with the site's own MathJax and
-draws figures. The build covers the perceptron chapter only (a few
-seconds of execution); the whole published book is opened in test_offline_site.py.
+imports the course package, finds the shipped data and cached runs, typesets maths with the site's
+own MathJax and draws figures. The build covers the perceptron chapter only (a few seconds of
+execution); the whole published book is opened in test_offline_site.py.
 """
 
 import secrets
