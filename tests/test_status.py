@@ -2,6 +2,9 @@
 
 import json
 
+import pytest
+from bs4 import BeautifulSoup
+
 from dlcourse import runs
 from dlcourse.status import run_rows, runs_table
 
@@ -41,3 +44,13 @@ def test_runs_without_accuracy_show_their_other_metrics(tmp_path):
     row = next(row for row in run_rows(tmp_path) if row["name"] == name)
     assert row["accuracy"] is None
     assert "| n/a | test_loss 0.01234 |" in runs_table([row])
+
+
+@pytest.mark.slow
+def test_status_page_lists_every_executed_page_and_every_run(built_book):
+    soup = BeautifulSoup((built_book / "html" / "book" / "status.html").read_text(), "html.parser")
+    exec_table, runs_table_html = soup.select("article table")
+    listed = {row.select_one("td").get_text(strip=True) for row in exec_table.select("tbody tr")}
+    executed = built_book / "jupyter_execute"
+    assert listed == {p.relative_to(executed).with_suffix("").as_posix() for p in executed.rglob("*.ipynb")}
+    assert [row.select_one("td").get_text(strip=True) for row in runs_table_html.select("tbody tr")] == list(runs.RECIPES)
