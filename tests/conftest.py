@@ -9,7 +9,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 #: What a copy of the book needs to build (the package is installed from REPO, editable).
-BOOK_SOURCES = ("_config.yml", "_toc.yml", "references.bib", "book", "_ext")
+BOOK_SOURCES = ("_config.yml", "_toc.yml", "references.bib", "book", "_ext", "_templates")
 
 
 def build_book(source: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:

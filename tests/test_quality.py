@@ -158,3 +158,12 @@ def test_every_glued_value_is_present(built_book):
                 problems.append(f"{source.name}: glued {key!r} is not shown in the page")
     assert checked, "no glue reference found in any chapter"
     assert not problems, "\n".join(problems)
+
+
+def test_pages_leave_out_the_font_awesome_script(built_book):
+    """_templates/layout.html drops the theme's 1.5 MB icon script; the icons come from its CSS."""
+    loading = [name(built_book, page) for page in pages(built_book)
+               if soup(page).select('script[src*="fontawesome"]')]
+    assert not loading, f"pages loading fontawesome.js: {loading}"
+    css = (built_book / "html" / "_static" / "styles" / "pydata-sphinx-theme.css").read_text()
+    assert "@font-face" in css and ".fa-github" in css, "the theme's CSS no longer carries the icons"
