@@ -73,6 +73,7 @@ def test_restores_the_execution_cache_before_building(build_steps):
 def test_deploys_with_the_official_pages_actions(workflow):
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"
+    assert "pull_request" in deploy["if"], "a pull request must not publish the site"
     step_using(deploy["steps"], "actions/deploy-pages")
     assert deploy["environment"]["name"] == "github-pages"
     assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
