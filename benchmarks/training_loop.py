@@ -4,11 +4,12 @@ Both loops train the lecture's CNN with batch 10, shuffling, Adam (lr 1e-5) and 
 entropy, on the same device, one after the other in this one run, and both call the
 same ``dlcourse.training.step``. Run from the repository root:
 
-    PYTHONPATH=code python benchmarks/training_loop.py [--steps 300] [--device cpu|cuda] [--threads N]
+    PYTHONPATH=code python benchmarks/training_loop.py [--steps 300] [--rounds 3] [--device cpu|cuda] [--threads N]
 """
 
 import argparse
 import itertools
+import statistics
 import time
 
 import torch
@@ -56,18 +57,22 @@ def tensor_batches(device: torch.device):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=3, help="alternate the two loops this many times")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    parser.add_argument("--threads", type=int, default=1, help="CPU threads (1 is fastest on a shared 2-core machine)")
+    parser.add_argument("--threads", type=int, default=torch.get_num_threads(), help="CPU threads (default: all cores)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     torch.manual_seed(0)
-    slow = steps_per_second(dataloader_batches(), device, args.steps)
-    fast = steps_per_second(tensor_batches(device), device, args.steps)
-    print(f"device: {device_description(device)}, torch {torch.__version__}, {args.steps} timed steps each")
-    print(f"DataLoader loop: {slow:8.1f} steps/s")
-    print(f"tensor loop:     {fast:8.1f} steps/s")
-    print(f"ratio:           {fast / slow:8.2f}x")
+    print(f"device: {device_description(device)}, torch {torch.__version__}, {args.steps} timed steps per loop and round")
+    ratios = []
+    for round_ in range(1, args.rounds + 1):
+        # Alternating the loops spreads any change in the machine's load over both.
+        slow = steps_per_second(dataloader_batches(), device, args.steps)
+        fast = steps_per_second(tensor_batches(device), device, args.steps)
+        ratios.append(fast / slow)
+        print(f"round {round_}: DataLoader loop {slow:7.1f} steps/s, tensor loop {fast:7.1f} steps/s, ratio {fast / slow:5.2f}x")
+    print(f"median ratio: {statistics.median(ratios):.2f}x")
 
 
 if __name__ == "__main__":
