@@ -47,7 +47,8 @@ def test_every_toc_entry_has_a_page(built_book):
 
 
 @pytest.mark.parametrize("doc,minimum", [("book/perceptrons", 1), ("book/activations", 2), ("book/networks", 2),
-                                         ("book/training", 4), ("book/convolutions", 5), ("book/pytorch", 1)])
+                                         ("book/training", 4), ("book/convolutions", 5), ("book/pytorch", 1),
+                                         ("book/mnist", 8), ("book/generative", 8)])
 def test_figures_were_executed(built_book, doc, minimum):
     images = executed_images(page(built_book, doc))
     assert len(images) >= minimum
