@@ -32,7 +32,7 @@ def show_digits(
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < len(images):
-            ax.imshow(images[i], cmap="gray_r")
+            ax.imshow(images[i], cmap="gray_r", interpolation="nearest")  # the pixels as they are, and small PNGs
             if titles:
                 ax.set_title(titles[i], fontsize=9)
     fig.tight_layout()
