@@ -105,7 +105,7 @@ def test_training_quizzes_and_gradient_check_are_computed(built_book):
 
 def test_a_raising_cell_fails_the_build(tmp_path):
     book = copy_book(tmp_path / "src")
-    (book / "_toc.yml").write_text("format: jb-book\nroot: book/index\nchapters:\n  - file: book/perceptrons\n")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: book/perceptrons\nchapters:\n  - file: book/bibliography\n")
     chapter = book / "book" / "perceptrons.md"
     chapter.write_text(chapter.read_text() + "\n```{code-cell} ipython3\nraise RuntimeError('broken cell')\n```\n")
     result = build_book(book, tmp_path / "out")

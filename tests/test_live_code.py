@@ -43,7 +43,7 @@ def live_site(tmp_path_factory):
     book = copy_book(tmp / "src")
     (book / "code").symlink_to(REPO / "code")  # the chapter's literalinclude reads the package source
     (book / "_toc.yml").write_text(
-        "format: jb-book\nroot: book/index\nchapters:\n  - file: book/perceptrons\n  - file: book/bibliography\n")
+        "format: jb-book\nroot: book/perceptrons\nchapters:\n  - file: book/bibliography\n")
     port, token = free_port(), secrets.token_hex(16)
     config = yaml.safe_load((book / "_config.yml").read_text())
     config["sphinx"]["config"].update(live_code_server_url=f"http://127.0.0.1:{port}", live_code_token=token)
