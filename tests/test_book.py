@@ -36,6 +36,20 @@ def page(built_book: Path, doc: str) -> BeautifulSoup:
     return BeautifulSoup((built_book / "html" / f"{doc}.html").read_text(), "html.parser")
 
 
+def prose(soup: BeautifulSoup) -> str:
+    """The page's text with whitespace collapsed, to find glued sentences in."""
+    return " ".join(soup.get_text().split())
+
+
+def quiz_options(soup: BeautifulSoup) -> list[str]:
+    return [b.get_text() for b in soup.select("button.dl-quiz-option")]
+
+
+def quiz_answers(soup: BeautifulSoup) -> list[str]:
+    """The options the page's quizzes mark correct."""
+    return [b.get_text() for b in soup.select("button.dl-quiz-option[data-correct=true]")]
+
+
 def executed_images(soup: BeautifulSoup) -> list:
     """Images that cell outputs produced (not logos or static figures)."""
     return [img for img in soup.select(".cell_output img") if "_images/" in img.get("src", "")]
@@ -70,23 +84,17 @@ def test_no_cell_error_in_any_notebook(built_book):
 
 def test_perceptron_quiz_answer_is_computed(built_book):
     soup = page(built_book, "book/perceptrons")
-    correct = [b.get_text() for b in soup.select("button.dl-quiz-option[data-correct=true]")]
-    assert correct == [outputs_as_option([-2, -2], 3)]
-    options = [b.get_text() for b in soup.select("button.dl-quiz-option")]
-    assert options == ["0,0,0,0", "0,1,1,0", "0,0,0,1", "0,1,1,1", "1,1,1,0"]
-    assert "are 1,1,1,0" in " ".join(soup.get_text().split())  # the glued answer in the prose
-
-
-def quiz_answers(soup: BeautifulSoup) -> list[str]:
-    return [b.get_text() for b in soup.select("button.dl-quiz-option[data-correct=true]")]
+    assert quiz_answers(soup) == [outputs_as_option([-2, -2], 3)]
+    assert quiz_options(soup) == ["0,0,0,0", "0,1,1,0", "0,0,0,1", "0,1,1,1", "1,1,1,0"]
+    assert "are 1,1,1,0" in prose(soup)  # the glued answer in the prose
 
 
 def test_networks_quiz_answer_is_computed(built_book):
     soup = page(built_book, "book/networks")
     answer = str(networks.count_parameters(networks.fully_connected(networks.QUIZ_SIZES)))
     assert quiz_answers(soup) == [answer]
-    assert [b.get_text() for b in soup.select("button.dl-quiz-option")] == ["30", "100", "300", "330", "600"]
-    assert f"the quiz network has {answer} parameters" in " ".join(soup.get_text().split())
+    assert quiz_options(soup) == ["30", "100", "300", "330", "600"]
+    assert f"the quiz network has {answer} parameters" in prose(soup)
 
 
 def test_training_quizzes_and_gradient_check_are_computed(built_book):
@@ -95,7 +103,7 @@ def test_training_quizzes_and_gradient_check_are_computed(built_book):
     pieces = depth.linear_pieces(depth.evaluate(depth.deep_sawtooth(5), grid), grid)
     updates = len(backprop.minibatches(60_000, 64, np.random.default_rng(0)))
     assert quiz_answers(soup) == [str(updates), str(pieces)]
-    text = " ".join(soup.get_text().split())
+    text = prose(soup)
     vs_autograd = float(text.split("the largest difference from autograd is ")[1].split(":")[0])
     vs_finite = float(text.split("The largest difference from finite differences is ")[1].split(",")[0])
     assert vs_autograd < 1e-12 and vs_finite < 1e-6

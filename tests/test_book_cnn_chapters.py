@@ -5,22 +5,16 @@ from torch import nn
 
 from dlcourse.cnn import LectureCNN
 from dlcourse.shapes import classic_vs_convolutional, derived_flattened_size, most_parameters
-from test_book import page
+from test_book import page, prose, quiz_answers, quiz_options
 
 pytestmark = pytest.mark.slow
-
-
-def prose(soup) -> str:
-    return " ".join(soup.get_text().split())
 
 
 def test_convolution_quiz_answer_is_computed(built_book):
     soup = page(built_book, "book/convolutions")
     counts = classic_vs_convolutional(pixels=100, nodes=10, kernel=3, maps=10)
-    correct = [b.get_text() for b in soup.select("button.dl-quiz-option[data-correct=true]")]
-    assert correct == [most_parameters(counts)] == ["the classic layer"]
-    options = [b.get_text() for b in soup.select("button.dl-quiz-option")]
-    assert options == ["the classic layer", "the convolutional layer", "both the same"]
+    assert quiz_answers(soup) == [most_parameters(counts)] == ["the classic layer"]
+    assert quiz_options(soup) == ["the classic layer", "the convolutional layer", "both the same"]
     text = prose(soup)
     assert f"with {counts['the classic layer']:,} parameters against {counts['the convolutional layer']:,}" in text
 
@@ -37,8 +31,7 @@ def test_pytorch_quiz_answer_is_computed(built_book):
     padded = LectureCNN()
     padded.conv2 = nn.Conv2d(32, 64, kernel_size=3, stride=1, padding=1)
     answer = f"{derived_flattened_size(padded):,}"
-    correct = [b.get_text() for b in soup.select("button.dl-quiz-option[data-correct=true]")]
-    assert correct == [answer]
+    assert quiz_answers(soup) == [answer]
     assert f"The answer is {answer};" in prose(soup)
 
 
