@@ -6,7 +6,14 @@ from torch.utils.data import DataLoader, Subset
 
 from dlcourse.cnn import LectureCNN
 from dlcourse.data import mnist
-from dlcourse.training import accuracy, mnist_tensors, shuffled_batches, train_epoch, train_epoch_dataloader
+from dlcourse.training import (
+    accuracy,
+    channels_last,
+    mnist_tensors,
+    shuffled_batches,
+    train_epoch,
+    train_epoch_dataloader,
+)
 
 N, BATCH = 200, 10
 
@@ -31,7 +38,10 @@ def test_an_epoch_visits_every_image_once_in_a_new_order():
 
 
 def test_fast_loop_equals_the_dataloader_loop_on_the_same_batches():
-    """Feed the lecture's DataLoader the fast loop's shuffled order: losses and weights must agree."""
+    """Feed the lecture's DataLoader the fast loop's shuffled order: losses and weights must agree.
+
+    The fast model is channels-last, as in ``fit``: a change of memory layout, not of maths.
+    """
     images, labels = mnist_tensors(train=True)
     order = torch.randperm(N, generator=torch.Generator().manual_seed(1))
     loader = DataLoader(Subset(mnist(train=True), range(N)), batch_size=BATCH, sampler=order.tolist())
@@ -40,6 +50,7 @@ def test_fast_loop_equals_the_dataloader_loop_on_the_same_batches():
         torch.manual_seed(0)
         model = LectureCNN()
         models.append((model, torch.optim.Adam(model.parameters(), lr=1e-3)))
+    channels_last(models[1][0])
     loss_fn = nn.CrossEntropyLoss()
     slow = train_epoch_dataloader(*models[0], loss_fn, loader)
     fast = train_epoch(*models[1], loss_fn, images[:N], labels[:N], BATCH, torch.Generator().manual_seed(1))
@@ -48,6 +59,28 @@ def test_fast_loop_equals_the_dataloader_loop_on_the_same_batches():
     for p, q in zip(models[0][0].parameters(), models[1][0].parameters()):
         assert torch.allclose(p, q, atol=1e-5)
     assert fast[-1] < fast[0]
+
+
+def test_channels_last_changes_the_layout_of_weights_and_gradients_not_their_values():
+    x = mnist_tensors(train=False)[0][:10]
+    plain = LectureCNN()
+    fast = LectureCNN()
+    fast.load_state_dict(plain.state_dict())
+    channels_last(fast)
+    layouts = []
+
+    def record_layout(module, inputs, out):
+        out.register_hook(lambda grad: layouts.append(grad.is_contiguous(memory_format=torch.channels_last)))
+
+    for module in (fast.conv1, fast.conv2, fast.pool):
+        module.register_forward_hook(record_layout)
+    plain(x).logsumexp(dim=1).sum().backward()
+    fast(x).logsumexp(dim=1).sum().backward()
+    # conv1, pool, conv2, pool: the last pool's output is flattened, which alone would hand back NCHW
+    assert layouts == [True] * 4, "every gradient flowing back through the maps should be channels-last"
+    assert fast.conv2.weight.is_contiguous(memory_format=torch.channels_last)
+    for p, q in zip(plain.parameters(), fast.parameters()):
+        assert torch.allclose(p.grad, q.grad, atol=1e-6)
 
 
 def test_accuracy_counts_correct_predictions():

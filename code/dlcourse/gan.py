@@ -98,8 +98,8 @@ def fit_gan(G: Generator, recipe: dict, device: str | torch.device) -> tuple[dic
     with tqdm(total=steps, desc=recipe["name"], unit="step", mininterval=10) as progress:
         for epoch in range(1, recipe["epochs"] + 1):
             d_losses, g_losses = [], []
-            for idx in shuffled_batches(len(images), recipe["batch_size"], generator):
-                real = images[idx.to(images.device)]
+            for idx in shuffled_batches(len(images), recipe["batch_size"], generator, images.device):
+                real = images[idx]
                 fake = G(noise(len(real), G.noise_dim, generator).to(device))
                 opt_D.zero_grad()
                 d_loss = discriminator_loss(D, real, fake.detach())

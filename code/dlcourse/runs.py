@@ -162,9 +162,9 @@ def train(name: str, root: Path = RUNS_ROOT, device: str | None = None, recipe: 
     tmp = Path(tempfile.mkdtemp(dir=root, prefix=f".{name}.tmp-"))
     tmp.chmod(0o755)
     try:
-        torch.save({k: v.cpu() for k, v in model.state_dict().items()}, tmp / "weights.pt")
+        torch.save(_portable(model.state_dict()), tmp / "weights.pt")
         if tensors:
-            torch.save({k: v.cpu() for k, v in tensors.items()}, tmp / "tensors.pt")
+            torch.save(_portable(tensors), tmp / "tensors.pt")
         (tmp / "metrics.json").write_text(json.dumps(_rounded(metrics)))
         info = {
             "name": name,
@@ -186,6 +186,11 @@ def train(name: str, root: Path = RUNS_ROOT, device: str | None = None, recipe: 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return root / name
+
+
+def _portable(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The tensors on the CPU in the default layout, whatever device and memory format training used."""
+    return {k: v.cpu().contiguous() for k, v in tensors.items()}
 
 
 def _rounded(metrics: dict) -> dict:
