@@ -1,16 +1,23 @@
 """Steps per second of the lecture's recipe: the fast tensor loop against the lecture's DataLoader loop.
 
-Both loops train the lecture's CNN with batch 10, shuffling, Adam (lr 1e-5) and cross
-entropy, on the same device, one after the other in this one run, and both call the
-same ``dlcourse.training.step``. Run from the repository root:
+Every loop trains the lecture's CNN with batch 10, shuffling, Adam (lr 1e-5) and cross
+entropy, on the same device in this one run, and every loop calls the same
+``dlcourse.training.step``. A middle column times the tensor batches on the lecture's
+memory layout, to show how much each of the fast loop's two changes gives.
 
-    PYTHONPATH=code python benchmarks/training_loop.py [--steps 300] [--rounds 3] [--device cpu|cuda] [--threads N]
+The loops take turns, ``--chunk`` steps each, for ``--rounds`` rounds, and the ratio
+reported is the median over rounds of the fast loop's speed over the DataLoader loop's
+speed in the same round: on a shared machine whose speed drifts, neighbouring chunks
+see the same conditions. Run from the repository root:
+
+    PYTHONPATH=code python benchmarks/training_loop.py [--rounds 20] [--chunk 50] [--device cpu|cuda] [--threads N]
 """
 
 import argparse
 import itertools
 import statistics
 import time
+from collections.abc import Iterator
 
 import torch
 from torch import nn
@@ -19,60 +26,78 @@ from torch.utils.data import DataLoader
 from dlcourse.cnn import LectureCNN
 from dlcourse.data import mnist
 from dlcourse.runs import device_description
-from dlcourse.training import mnist_tensors, shuffled_batches, step
+from dlcourse.training import channels_last, mnist_tensors, shuffled_batches, step
 
 BATCH_SIZE, LR, WARMUP = 10, 1e-5, 20
+Batches = Iterator[tuple[torch.Tensor, torch.Tensor]]
 
 
-def steps_per_second(batches, device: torch.device, steps: int) -> float:
-    """Train a fresh lecture CNN on ``batches`` (pairs x, y) and time ``steps`` steps after a warm-up."""
-    model = LectureCNN().to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=LR)
-    loss_fn = nn.CrossEntropyLoss()
-    for i, (x, y) in enumerate(itertools.islice(batches, WARMUP + steps)):
-        if i == WARMUP:
-            if device.type == "cuda":
-                torch.cuda.synchronize()
-            start = time.perf_counter()
-        step(model, optimizer, loss_fn, x.to(device), y.to(device))
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-    return steps / (time.perf_counter() - start)
+class Loop:
+    """One training loop: a fresh lecture CNN, its optimizer and an endless supply of batches."""
+
+    def __init__(self, batches: Batches, device: torch.device, fast_layout: bool) -> None:
+        self.model = LectureCNN().to(device)
+        if fast_layout:
+            channels_last(self.model)  # as dlcourse.training.fit does
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=LR)
+        self.loss_fn = nn.CrossEntropyLoss()
+        self.batches, self.device = batches, device
+        self.run(WARMUP)
+
+    def run(self, steps: int) -> float:
+        """Train ``steps`` steps; return the steps per second."""
+        self._sync()
+        start = time.perf_counter()
+        for x, y in itertools.islice(self.batches, steps):
+            step(self.model, self.optimizer, self.loss_fn, x.to(self.device), y.to(self.device))
+        self._sync()
+        return steps / (time.perf_counter() - start)
+
+    def _sync(self) -> None:
+        if self.device.type == "cuda":
+            torch.cuda.synchronize()
 
 
-def dataloader_batches():
-    """The lecture's input pipeline: ToTensor on each image, batches of 10, shuffled."""
-    return iter(DataLoader(mnist(train=True), batch_size=BATCH_SIZE, shuffle=True))
+def dataloader_batches() -> Batches:
+    """The lecture's input pipeline: ToTensor on each image, batches of 10, shuffled, epoch after epoch."""
+    loader = DataLoader(mnist(train=True), batch_size=BATCH_SIZE, shuffle=True)
+    return itertools.chain.from_iterable(itertools.repeat(loader))
 
 
-def tensor_batches(device: torch.device):
-    """The fast pipeline: MNIST once as tensors on the device, batches by indexing."""
+def tensor_batches(device: torch.device) -> Batches:
+    """The fast pipeline: MNIST once as tensors on the device, batches by indexing, epoch after epoch."""
     images, labels = mnist_tensors(train=True, device=device)
     generator = torch.Generator().manual_seed(0)
-    for idx in shuffled_batches(len(labels), BATCH_SIZE, generator):
-        idx = idx.to(device)
-        yield images[idx], labels[idx]
+    while True:
+        for idx in shuffled_batches(len(labels), BATCH_SIZE, generator, device):
+            yield images[idx], labels[idx]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=300)
-    parser.add_argument("--rounds", type=int, default=3, help="alternate the two loops this many times")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--chunk", type=int, default=50, help="steps each loop runs per turn")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads(), help="CPU threads (default: all cores)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     torch.manual_seed(0)
-    print(f"device: {device_description(device)}, torch {torch.__version__}, {args.steps} timed steps per loop and round")
-    ratios = []
-    for round_ in range(1, args.rounds + 1):
-        # Alternating the loops spreads any change in the machine's load over both.
-        slow = steps_per_second(dataloader_batches(), device, args.steps)
-        fast = steps_per_second(tensor_batches(device), device, args.steps)
-        ratios.append(fast / slow)
-        print(f"round {round_}: DataLoader loop {slow:7.1f} steps/s, tensor loop {fast:7.1f} steps/s, ratio {fast / slow:5.2f}x")
-    print(f"median ratio: {statistics.median(ratios):.2f}x")
+    print(f"device: {device_description(device)}, torch {torch.__version__}, {args.rounds} rounds of {args.chunk} steps per loop")
+    loops = {
+        "DataLoader loop": Loop(dataloader_batches(), device, fast_layout=False),
+        "tensor batches": Loop(tensor_batches(device), device, fast_layout=False),
+        "fast loop": Loop(tensor_batches(device), device, fast_layout=True),
+    }
+    speeds = {name: [] for name in loops}
+    for _ in range(args.rounds):
+        for name, loop in loops.items():
+            speeds[name].append(loop.run(args.chunk))
+    baseline = speeds["DataLoader loop"]
+    for name, values in speeds.items():
+        ratio = statistics.median(v / b for v, b in zip(values, baseline))
+        print(f"{name:16s} median {statistics.median(values):8.1f} steps/s   {ratio:5.2f}x the DataLoader loop")
+    print("fast loop = tensor batches + channels-last weights and gradients (dlcourse.training.fit)")
 
 
 if __name__ == "__main__":
