@@ -41,9 +41,21 @@ STATIC = HERE / "live_code_static"
 #: The files of each npm package (pinned in package.json) that the pages load, by their place in
 #: the package: ``_static/<package>/<place without the first folder>`` serves them.
 ASSETS = {
-    "thebe": ["package.json", "lib/*.js", "lib/*.LICENSE.txt", "lib/thebe.css"],
-    "mathjax": ["LICENSE", "package.json", "es5/tex-mml-chtml.js", "es5/ui/*", "es5/a11y/*",
-                "es5/input/tex/extensions/*", "es5/output/chtml/fonts/woff-v2/*"],
+    "thebe": [
+        "package.json",
+        "lib/*.js",
+        "lib/*.LICENSE.txt",
+        "lib/thebe.css",
+    ],
+    "mathjax": [
+        "LICENSE",
+        "package.json",
+        "es5/tex-mml-chtml.js",
+        "es5/ui/*",
+        "es5/a11y/*",
+        "es5/input/tex/extensions/*",
+        "es5/output/chtml/fonts/woff-v2/*",
+    ],
 }
 #: Licences the npm packages do not carry themselves.
 LICENCES = {"thebe": HERE / "licenses" / "thebe-LICENSE.txt"}
@@ -57,8 +69,9 @@ def node_modules(book: Path) -> Path:
         if (root / "node_modules" / "thebe" / "lib" / "index.js").is_file():
             return root / "node_modules"
     raise ConfigError(
-        f"live_code: thebe and MathJax are not installed in {book / 'node_modules'}. "
-        "Run `npm ci --ignore-scripts` in the repository root (package.json pins them)."
+        "live_code: thebe and MathJax are not installed in "
+        f"{book / 'node_modules'}. Run `npm ci --ignore-scripts` in the "
+        "repository root (package.json pins them)."
     )
 
 
@@ -76,9 +89,16 @@ def copy_assets(modules: Path, static: Path) -> None:
         for pattern in patterns:
             for src in sorted((modules / package).glob(pattern)):
                 parts = src.relative_to(modules / package).parts
-                dest = static / package / Path(*(parts[1:] if len(parts) > 1 else parts))
-                if dest.exists() and dest.stat().st_size == src.stat().st_size \
-                        and dest.stat().st_mtime >= src.stat().st_mtime:
+                dest = (
+                    static
+                    / package
+                    / Path(*(parts[1:] if len(parts) > 1 else parts))
+                )
+                if (
+                    dest.exists()
+                    and dest.stat().st_size == src.stat().st_size
+                    and dest.stat().st_mtime >= src.stat().st_mtime
+                ):
                     continue
                 copy_atomically(src, dest)
     for package, licence in LICENCES.items():
@@ -90,15 +110,23 @@ def serve_assets_from_site(app: Sphinx, config: Config) -> None:
     app.live_code_modules = node_modules(Path(app.confdir))
     config.html_static_path = [*config.html_static_path, str(STATIC)]
     config.mathjax_path = MATHJAX_JS
-    settings = {"serverUrl": config.live_code_server_url.rstrip("/"), "token": config.live_code_token}
+    settings = {
+        "serverUrl": config.live_code_server_url.rstrip("/"),
+        "token": config.live_code_token,
+    }
     if settings["token"] and not settings["serverUrl"]:
-        raise ConfigError("live_code: live_code_token is set but live_code_server_url is empty; "
-                          "set the server URL, or remove the token (Binder needs none).")
+        raise ConfigError(
+            "live_code: live_code_token is set but live_code_server_url is "
+            "empty; set the server URL, or remove the token (Binder needs "
+            "none)."
+        )
     app.add_js_file(None, body=f"window.LIVE_CODE = {json.dumps(settings)};")
     app.add_js_file("live_code.js")
 
 
-def point_thebe_at_site(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def point_thebe_at_site(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Replace sphinx-thebe's CDN address of thebe by the site's copy, relative to this page."""
     scripts = context.get("script_files")
     if not scripts:
@@ -106,12 +134,18 @@ def point_thebe_at_site(app: Sphinx, pagename: str, templatename: str, context: 
     local = context["pathto"]("_static/" + THEBE_JS, 1)
     kept, seen = [], False
     for script in scripts:
-        body = script.attributes.get("body", "") if isinstance(script, _JavaScript) else ""
+        body = (
+            script.attributes.get("body", "")
+            if isinstance(script, _JavaScript)
+            else ""
+        )
         if "THEBE_JS_URL" in body:
             if seen:  # sphinx-thebe registers it twice; a second `const` is a script error
                 continue
             seen = True
-            body = re.sub(r'THEBE_JS_URL = "[^"]*"', f'THEBE_JS_URL = "{local}"', body)
+            body = re.sub(
+                r'THEBE_JS_URL = "[^"]*"', f'THEBE_JS_URL = "{local}"', body
+            )
             script = _JavaScript(None, priority=script.priority, body=body)
         kept.append(script)
     scripts[:] = kept
@@ -136,9 +170,13 @@ def standalone_notebook(path: Path) -> None:
     os.replace(tmp, path)
 
 
-def clean_downloadable_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def clean_downloadable_notebook(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     if context.get("ipynb_source"):
-        standalone_notebook(Path(app.outdir) / "_sources" / context["ipynb_source"])
+        standalone_notebook(
+            Path(app.outdir) / "_sources" / context["ipynb_source"]
+        )
 
 
 def copy_assets_into_site(app: Sphinx, exception) -> None:
@@ -152,6 +190,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", serve_assets_from_site)
     app.connect("html-page-context", point_thebe_at_site)
     # after sphinx-book-theme's launch buttons (priority 501), which copy the notebook
-    app.connect("html-page-context", clean_downloadable_notebook, priority=600)
+    app.connect(
+        "html-page-context", clean_downloadable_notebook, priority=600
+    )
     app.connect("build-finished", copy_assets_into_site)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

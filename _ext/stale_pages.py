@@ -55,6 +55,7 @@ FINGERPRINTS = "stale_pages.json"
 
 # --- which modules a piece of code imports ------------------------------------
 
+
 def imported_names(source: str, package: str = "") -> set[str]:
     """Absolute names of every module that ``source`` imports, statically.
 
@@ -71,7 +72,11 @@ def imported_names(source: str, package: str = "") -> set[str]:
             base = _absolute(node.module or "", node.level, package)
             if base:
                 names.add(base)
-                names.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+                names.update(
+                    f"{base}.{alias.name}"
+                    for alias in node.names
+                    if alias.name != "*"
+                )
     return names
 
 
@@ -91,9 +96,13 @@ def named_modules(source: str) -> set[str]:
 
     The caller keeps only the names that are modules of the package.
     """
-    return {node.value.split(":")[0] for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)
-            and re.fullmatch(r"[A-Za-z_][\w.]*(:[\w.]+)?", node.value)}
+    return {
+        node.value.split(":")[0]
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and re.fullmatch(r"[A-Za-z_][\w.]*(:[\w.]+)?", node.value)
+    }
 
 
 def cell_sources(notebook) -> list[str]:
@@ -101,7 +110,11 @@ def cell_sources(notebook) -> list[str]:
     from IPython.core.inputtransformer2 import TransformerManager
 
     transform = TransformerManager().transform_cell
-    return [transform(cell.source) for cell in notebook.cells if cell.cell_type == "code"]
+    return [
+        transform(cell.source)
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+    ]
 
 
 class Package:
@@ -111,8 +124,10 @@ class Package:
         spec = importlib.util.find_spec(name)
         if spec is None or not spec.submodule_search_locations:
             raise ValueError(
-                f"stale_pages: cannot find the package {name!r} to track; install it "
-                f"(pip install -e .) or fix stale_pages_packages in _config.yml")
+                f"stale_pages: cannot find the package {name!r} to track; "
+                "install it (pip install -e .) or fix stale_pages_packages "
+                "in _config.yml"
+            )
         self.name = name
         self.root = Path(list(spec.submodule_search_locations)[0])
 
@@ -142,34 +157,63 @@ class Package:
             parts = module.split(".")
             todo += [".".join(parts[:i]) for i in range(1, len(parts))]
             path = self.file(module)
-            package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+            package = (
+                module
+                if path.name == "__init__.py"
+                else module.rpartition(".")[0]
+            )
             source = path.read_text()
-            todo += [name for name in imported_names(source, package) | named_modules(source) if self.file(name)]
+            todo += [
+                name
+                for name in imported_names(source, package)
+                | named_modules(source)
+                if self.file(name)
+            ]
         return seen
 
     def fingerprint(self, modules: set[str]) -> dict[str, str]:
         """sha256 of each module's source: what decides whether cached outputs are stale."""
-        return {m: hashlib.sha256(self.file(m).read_bytes()).hexdigest() for m in sorted(modules)}
+        return {
+            m: hashlib.sha256(self.file(m).read_bytes()).hexdigest()
+            for m in sorted(modules)
+        }
 
 
 # --- the Sphinx side ----------------------------------------------------------
+
 
 def _read_notebook(app: Sphinx, path: Path):
     """The page as myst-nb reads it (None if the page is not a notebook)."""
     from myst_nb.core.read import create_nb_reader
 
     content = path.read_text(encoding="utf8")
-    reader = create_nb_reader(str(path), app.env.myst_config, app.env.mystnb_config, content)
+    reader = create_nb_reader(
+        str(path), app.env.myst_config, app.env.mystnb_config, content
+    )
     return None if reader is None else reader.read(content)
 
 
 def data_fingerprint(root: Path, patterns: list[str]) -> dict[str, str]:
     """sha256 of every file that the glob ``patterns`` match under ``root``, by relative path."""
-    files = sorted({path for pattern in patterns for path in root.glob(pattern) if path.is_file()})
-    return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
+    files = sorted(
+        {
+            path
+            for pattern in patterns
+            for path in root.glob(pattern)
+            if path.is_file()
+        }
+    )
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(
+            path.read_bytes()
+        ).hexdigest()
+        for path in files
+    }
 
 
-def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, dict[str, str]]:
+def page_fingerprints(
+    app: Sphinx, env: BuildEnvironment
+) -> dict[str, dict[str, str]]:
     """For every page that imports a tracked package: {module or data file: sha256}."""
     packages = [Package(name) for name in app.config.stale_pages_packages]
     result = {}
@@ -177,13 +221,19 @@ def page_fingerprints(app: Sphinx, env: BuildEnvironment) -> dict[str, dict[str,
         notebook = _read_notebook(app, Path(env.doc2path(docname)))
         if notebook is None:
             continue
-        names = set().union(*(imported_names(src) for src in cell_sources(notebook)))
+        names = set().union(
+            *(imported_names(src) for src in cell_sources(notebook))
+        )
         fingerprint = {}
         for package in packages:
             modules = package.closure(names)
             fingerprint.update(package.fingerprint(modules))
             for module in modules & set(app.config.stale_pages_data):
-                fingerprint.update(data_fingerprint(Path(app.srcdir), app.config.stale_pages_data[module]))
+                fingerprint.update(
+                    data_fingerprint(
+                        Path(app.srcdir), app.config.stale_pages_data[module]
+                    )
+                )
         if fingerprint:
             result[docname] = fingerprint
     return result
@@ -211,7 +261,11 @@ def _forget_cached_outputs(app: Sphinx, docname: str) -> int:
 
     cache = get_cache(app.env.mystnb_config.execution_cache_path)
     path = Path(app.env.doc2path(docname)).resolve()
-    stale = {r.pk for r in cache.list_cache_records() if Path(r.uri).resolve() == path}
+    stale = {
+        r.pk
+        for r in cache.list_cache_records()
+        if Path(r.uri).resolve() == path
+    }
     notebook = _read_notebook(app, path)
     try:
         stale.add(cache.match_cache_notebook(notebook).pk)
@@ -222,27 +276,53 @@ def _forget_cached_outputs(app: Sphinx, docname: str) -> int:
     return len(stale)
 
 
-def outdated_pages(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
+def outdated_pages(
+    app: Sphinx, env: BuildEnvironment, added, changed, removed
+) -> list[str]:
     """``env-get-outdated`` handler: the pages whose package imports changed since the last build."""
     if app.env.mystnb_config.execution_mode == "off":
         return []
     record = Path(app.env.mystnb_config.execution_cache_path) / FINGERPRINTS
     before, now = _load(record), page_fingerprints(app, env)
-    stale = [doc for doc, modules in now.items() if before.get(doc) != modules]
+    stale = [
+        doc for doc, modules in now.items() if before.get(doc) != modules
+    ]
     for docname in stale:
         old = before.get(docname, {})
-        why = sorted(m for m in now[docname] if old.get(m) != now[docname][m]) or ["imports"]
-        forgotten = _forget_cached_outputs(app, docname) if app.env.mystnb_config.execution_mode == "cache" else 0
+        why = sorted(
+            m for m in now[docname] if old.get(m) != now[docname][m]
+        ) or ["imports"]
+        forgotten = (
+            _forget_cached_outputs(app, docname)
+            if app.env.mystnb_config.execution_mode == "cache"
+            else 0
+        )
         if forgotten or docname in before:
-            logger.info(f"[stale_pages] {docname}: re-executing, changed: {', '.join(why)}")
+            logger.info(
+                f"[stale_pages] {docname}: re-executing, changed: "
+                f"{', '.join(why)}"
+            )
     # keep the records of pages outside this build (a build with a smaller toc)
-    kept = {doc: modules for doc, modules in before.items() if doc not in env.found_docs}
+    kept = {
+        doc: modules
+        for doc, modules in before.items()
+        if doc not in env.found_docs
+    }
     _save(record, kept | now)
     return stale
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("stale_pages_packages", ["dlcourse"], "env", [list])
-    app.add_config_value("stale_pages_data", {"dlcourse.runs": ["runs/*/run.json"]}, "env", [dict])
+    app.add_config_value(
+        "stale_pages_data",
+        {"dlcourse.runs": ["runs/*/run.json"]},
+        "env",
+        [dict],
+    )
     app.connect("env-get-outdated", outdated_pages)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "1.0",
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

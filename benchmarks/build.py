@@ -36,20 +36,53 @@ from urllib.parse import unquote, urlparse
 from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parents[1]
-BUILD = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", ".", "-W", "-n", "--keep-going"]
+BUILD = [
+    sys.executable,
+    "-c",
+    "from jupyter_book.cli.main import main; main()",
+    "build",
+    ".",
+    "-W",
+    "-n",
+    "--keep-going",
+]
 TESTS = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
 #: The edits the rebuild measurements make, in the copy.
-PROSE_EDIT = ("book/activations.md", "\nA paragraph added by benchmarks/build.py, to time a prose-only rebuild.\n")
-MODULE_EDIT = ("code/dlcourse/activations.py", "\n# A line added by benchmarks/build.py, to time a rebuild after a module edit.\n")
-TARGETS = {"clean_build_s": 180, "nothing_changed_s": 20, "heaviest_page_mb": 2}
+PROSE_EDIT = (
+    "book/activations.md",
+    "\nA paragraph added by benchmarks/build.py, to time a prose-only "
+    "rebuild.\n",
+)
+MODULE_EDIT = (
+    "code/dlcourse/activations.py",
+    "\n# A line added by benchmarks/build.py, to time a rebuild after a "
+    "module edit.\n",
+)
+TARGETS = {
+    "clean_build_s": 180,
+    "nothing_changed_s": 20,
+    "heaviest_page_mb": 2,
+}
 #: Ignored folders the build needs from the checkout (installed assets), linked into the copy.
 LINKED = ("node_modules",)
 
 
 def throwaway_copy(dest: Path) -> Path:
     """The repository's tracked and not-ignored files, copied; installed assets linked."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=REPO, capture_output=True, text=True, check=True).stdout
+    listed = subprocess.run(
+        [
+            "git",
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     for name in filter(None, listed.split("\0")):
         src = REPO / name
         if src.is_file():
@@ -66,13 +99,24 @@ def cache_records(copy: Path) -> dict[str, int]:
     from jupyter_cache import get_cache
 
     path = copy / "_build" / ".jupyter_cache"
-    return {Path(r.uri).stem: r.pk for r in get_cache(path).list_cache_records()} if path.exists() else {}
+    return (
+        {
+            Path(r.uri).stem: r.pk
+            for r in get_cache(path).list_cache_records()
+        }
+        if path.exists()
+        else {}
+    )
 
 
-def timed(cmd: list[str], cwd: Path, env: dict, log: Path) -> tuple[float, subprocess.CompletedProcess]:
+def timed(
+    cmd: list[str], cwd: Path, env: dict, log: Path
+) -> tuple[float, subprocess.CompletedProcess]:
     """Wall time of a command; its output goes to ``log``."""
     start = time.perf_counter()
-    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        cmd, cwd=cwd, env=env, capture_output=True, text=True
+    )
     seconds = time.perf_counter() - start
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text(result.stdout + result.stderr)
@@ -84,9 +128,17 @@ def build(copy: Path, env: dict, log: Path) -> dict:
     before = cache_records(copy)
     seconds, result = timed(BUILD, copy, env, log)
     if result.returncode != 0:  # a failed build's time means nothing
-        sys.exit(f"{log.stem} failed (exit {result.returncode}); log: {log}\n{(result.stdout + result.stderr)[-3000:]}")
+        sys.exit(
+            f"{log.stem} failed (exit {result.returncode}); log: "
+            f"{log}\n{(result.stdout + result.stderr)[-3000:]}"
+        )
     after = cache_records(copy)
-    return {"seconds": round(seconds, 1), "executed": sorted(p for p, pk in after.items() if before.get(p) != pk)}
+    return {
+        "seconds": round(seconds, 1),
+        "executed": sorted(
+            p for p, pk in after.items() if before.get(p) != pk
+        ),
+    }
 
 
 def append(path: Path, text: str) -> None:
@@ -101,8 +153,16 @@ def page_weight(html_dir: Path, page: Path) -> dict:
     travels when the server compresses (as GitHub Pages does).
     """
     soup = BeautifulSoup(page.read_text(encoding="utf8"), "html.parser")
-    loads = {"images": ("img", "src"), "scripts": ("script", "src"), "styles": ("link[rel=stylesheet]", "href")}
-    weight = {"page": str(page.relative_to(html_dir)), "html": page.stat().st_size, "external": 0}
+    loads = {
+        "images": ("img", "src"),
+        "scripts": ("script", "src"),
+        "styles": ("link[rel=stylesheet]", "href"),
+    }
+    weight = {
+        "page": str(page.relative_to(html_dir)),
+        "html": page.stat().st_size,
+        "external": 0,
+    }
     files_of = {}
     for kind, (selector, attribute) in loads.items():
         files = set()
@@ -117,40 +177,91 @@ def page_weight(html_dir: Path, page: Path) -> dict:
     weight["total"] = weight["html"] + weight["images"] + weight["scripts"]
     everything = {page.resolve()}.union(*files_of.values())
     weight["with_styles"] = sum(f.stat().st_size for f in everything)
-    weight["with_styles_gzip"] = sum(len(gzip.compress(f.read_bytes())) for f in everything)
+    weight["with_styles_gzip"] = sum(
+        len(gzip.compress(f.read_bytes())) for f in everything
+    )
     return weight
 
 
 def heaviest_page(html_dir: Path) -> dict:
-    pages = [p for p in html_dir.rglob("*.html") if not any(s.startswith("_") for s in p.relative_to(html_dir).parts)]
-    return max((page_weight(html_dir, p) for p in pages), key=lambda w: w["total"])
+    pages = [
+        p
+        for p in html_dir.rglob("*.html")
+        if not any(s.startswith("_") for s in p.relative_to(html_dir).parts)
+    ]
+    return max(
+        (page_weight(html_dir, p) for p in pages), key=lambda w: w["total"]
+    )
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
-    return {"cpu": cpu, "cores": os.cpu_count(), "system": f"{platform.system()} {platform.release()}",
-            "python": platform.python_version(), "load_average_at_start": os.getloadavg()[0]}
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else platform.processor()
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "load_average_at_start": os.getloadavg()[0],
+    }
 
 
 def measure(work: Path, logs: Path, skip_tests: bool) -> dict:
     copy = throwaway_copy(work / "repo")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(copy / "code"), os.environ.get("PYTHONPATH")]))}
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-    results = {"date": datetime.datetime.now().isoformat(timespec="minutes"), "commit": commit, "machine": machine(),
-               "build_command": "jupyter-book build . -W -n --keep-going"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(copy / "code"), os.environ.get("PYTHONPATH")])
+        ),
+    }
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    results = {
+        "date": datetime.datetime.now().isoformat(timespec="minutes"),
+        "commit": commit,
+        "machine": machine(),
+        "build_command": "jupyter-book build . -W -n --keep-going",
+    }
     results["clean_build"] = build(copy, env, logs / "clean-build.log")
-    results["nothing_changed"] = build(copy, env, logs / "nothing-changed.log")
+    results["nothing_changed"] = build(
+        copy, env, logs / "nothing-changed.log"
+    )
     append(copy / PROSE_EDIT[0], PROSE_EDIT[1])
-    results["prose_edit"] = {**build(copy, env, logs / "prose-edit.log"), "edited": PROSE_EDIT[0]}
+    results["prose_edit"] = {
+        **build(copy, env, logs / "prose-edit.log"),
+        "edited": PROSE_EDIT[0],
+    }
     append(copy / MODULE_EDIT[0], MODULE_EDIT[1])
-    results["module_edit"] = {**build(copy, env, logs / "module-edit.log"), "edited": MODULE_EDIT[0]}
+    results["module_edit"] = {
+        **build(copy, env, logs / "module-edit.log"),
+        "edited": MODULE_EDIT[0],
+    }
     results["heaviest_page"] = heaviest_page(copy / "_build" / "html")
     if not skip_tests:
-        shutil.rmtree(copy / "_build")  # the suite builds into its own temporary folders
+        shutil.rmtree(
+            copy / "_build"
+        )  # the suite builds into its own temporary folders
         seconds, result = timed(TESTS, copy, env, logs / "test-suite.log")
         summary = (result.stdout.strip().splitlines() or [""])[-1]
-        results["test_suite"] = {"seconds": round(seconds, 1), "exit_code": result.returncode, "summary": summary}
+        results["test_suite"] = {
+            "seconds": round(seconds, 1),
+            "exit_code": result.returncode,
+            "summary": summary,
+        }
     return results
 
 
@@ -158,41 +269,87 @@ def table(results: dict) -> str:
     """The figures as the Markdown table the README shows."""
     mb = results["heaviest_page"]["total"] / 1e6
     rows = [
-        ("clean build", f"{results['clean_build']['seconds']:.0f} s", f"≤ {TARGETS['clean_build_s']} s",
-         f"{len(results['clean_build']['executed'])} pages executed"),
-        ("rebuild, nothing changed", f"{results['nothing_changed']['seconds']:.0f} s", f"≤ {TARGETS['nothing_changed_s']} s",
-         f"{len(results['nothing_changed']['executed'])} pages executed"),
-        (f"rebuild after a prose edit (`{results['prose_edit']['edited']}`)", f"{results['prose_edit']['seconds']:.0f} s", "",
-         f"{len(results['prose_edit']['executed'])} pages executed"),
-        (f"rebuild after a module edit (`{results['module_edit']['edited']}`)", f"{results['module_edit']['seconds']:.0f} s", "",
-         "executed: " + (", ".join(results["module_edit"]["executed"]) or "none")),
-        (f"heaviest page (`{results['heaviest_page']['page']}`)", f"{mb:.2f} MB", f"≤ {TARGETS['heaviest_page_mb']} MB",
-         "HTML {html:,} B + images {images:,} B + scripts {scripts:,} B; with its style sheets "
-         "{styles_mb:.2f} MB, {gzip:.2f} MB gzip-compressed; {external} files from other sites".format(
-             styles_mb=results["heaviest_page"]["with_styles"] / 1e6,
-             gzip=results["heaviest_page"]["with_styles_gzip"] / 1e6, **results["heaviest_page"])),
+        (
+            "clean build",
+            f"{results['clean_build']['seconds']:.0f} s",
+            f"≤ {TARGETS['clean_build_s']} s",
+            f"{len(results['clean_build']['executed'])} pages executed",
+        ),
+        (
+            "rebuild, nothing changed",
+            f"{results['nothing_changed']['seconds']:.0f} s",
+            f"≤ {TARGETS['nothing_changed_s']} s",
+            f"{len(results['nothing_changed']['executed'])} pages executed",
+        ),
+        (
+            "rebuild after a prose edit "
+            f"(`{results['prose_edit']['edited']}`)",
+            f"{results['prose_edit']['seconds']:.0f} s",
+            "",
+            f"{len(results['prose_edit']['executed'])} pages executed",
+        ),
+        (
+            "rebuild after a module edit "
+            f"(`{results['module_edit']['edited']}`)",
+            f"{results['module_edit']['seconds']:.0f} s",
+            "",
+            "executed: "
+            + (", ".join(results["module_edit"]["executed"]) or "none"),
+        ),
+        (
+            f"heaviest page (`{results['heaviest_page']['page']}`)",
+            f"{mb:.2f} MB",
+            f"≤ {TARGETS['heaviest_page_mb']} MB",
+            "HTML {html:,} B + images {images:,} B + scripts {scripts:,} B; "
+            "with its style sheets "
+            "{styles_mb:.2f} MB, {gzip:.2f} MB gzip-compressed; {external} files from other sites".format(
+                styles_mb=results["heaviest_page"]["with_styles"] / 1e6,
+                gzip=results["heaviest_page"]["with_styles_gzip"] / 1e6,
+                **results["heaviest_page"],
+            ),
+        ),
     ]
     if "test_suite" in results:
-        rows.append(("test suite (`python -m pytest`)", f"{results['test_suite']['seconds']:.0f} s", "",
-                     results["test_suite"]["summary"].strip("= ")))
+        rows.append(
+            (
+                "test suite (`python -m pytest`)",
+                f"{results['test_suite']['seconds']:.0f} s",
+                "",
+                results["test_suite"]["summary"].strip("= "),
+            )
+        )
     lines = ["| measurement | value | target | notes |", "|---|---|---|---|"]
     return "\n".join(lines + [f"| {' | '.join(row)} |" for row in rows])
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
-    parser.add_argument("--json", type=Path, default=REPO / "artifacts" / "benchmark-build.json", help="where to write the figures")
+    parser.add_argument(
+        "--skip-tests",
+        action="store_true",
+        help="do not time the test suite",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=REPO / "artifacts" / "benchmark-build.json",
+        help="where to write the figures",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="benchmark-build-") as work:
-        results = measure(Path(work), args.json.with_suffix(".logs"), args.skip_tests)
+        results = measure(
+            Path(work), args.json.with_suffix(".logs"), args.skip_tests
+        )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.json.with_name(f".{args.json.name}.tmp")
     tmp.write_text(json.dumps(results, indent=2) + "\n")
     os.replace(tmp, args.json)
     m = results["machine"]
-    print(f"{results['date']}, commit {results['commit']}, {m['cpu']} ({m['cores']} cores), "
-          f"load average {m['load_average_at_start']:.1f} at start\n")
+    print(
+        f"{results['date']}, commit {results['commit']}, {m['cpu']} "
+        f"({m['cores']} cores), load average "
+        f"{m['load_average_at_start']:.1f} at start\n"
+    )
     print(table(results))
     print(f"\nfigures: {args.json}")
 

@@ -26,7 +26,12 @@ from torch.utils.data import DataLoader
 from dlcourse.cnn import LectureCNN
 from dlcourse.data import mnist
 from dlcourse.runs import device_description
-from dlcourse.training import channels_last, mnist_tensors, shuffled_batches, step
+from dlcourse.training import (
+    channels_last,
+    mnist_tensors,
+    shuffled_batches,
+    step,
+)
 
 BATCH_SIZE, LR, WARMUP = 10, 1e-5, 20
 Batches = Iterator[tuple[torch.Tensor, torch.Tensor]]
@@ -35,7 +40,9 @@ Batches = Iterator[tuple[torch.Tensor, torch.Tensor]]
 class Loop:
     """One training loop: a fresh lecture CNN, its optimizer and an endless supply of batches."""
 
-    def __init__(self, batches: Batches, device: torch.device, fast_layout: bool) -> None:
+    def __init__(
+        self, batches: Batches, device: torch.device, fast_layout: bool
+    ) -> None:
         self.model = LectureCNN().to(device)
         if fast_layout:
             channels_last(self.model)  # as dlcourse.training.fit does
@@ -49,7 +56,13 @@ class Loop:
         self._sync()
         start = time.perf_counter()
         for x, y in itertools.islice(self.batches, steps):
-            step(self.model, self.optimizer, self.loss_fn, x.to(self.device), y.to(self.device))
+            step(
+                self.model,
+                self.optimizer,
+                self.loss_fn,
+                x.to(self.device),
+                y.to(self.device),
+            )
         self._sync()
         return steps / (time.perf_counter() - start)
 
@@ -60,7 +73,9 @@ class Loop:
 
 def dataloader_batches() -> Batches:
     """The lecture's input pipeline: ToTensor on each image, batches of 10, shuffled, epoch after epoch."""
-    loader = DataLoader(mnist(train=True), batch_size=BATCH_SIZE, shuffle=True)
+    loader = DataLoader(
+        mnist(train=True), batch_size=BATCH_SIZE, shuffle=True
+    )
     return itertools.chain.from_iterable(itertools.repeat(loader))
 
 
@@ -69,24 +84,42 @@ def tensor_batches(device: torch.device) -> Batches:
     images, labels = mnist_tensors(train=True, device=device)
     generator = torch.Generator().manual_seed(0)
     while True:
-        for idx in shuffled_batches(len(labels), BATCH_SIZE, generator, device):
+        for idx in shuffled_batches(
+            len(labels), BATCH_SIZE, generator, device
+        ):
             yield images[idx], labels[idx]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--chunk", type=int, default=50, help="steps each loop runs per turn")
-    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    parser.add_argument("--threads", type=int, default=torch.get_num_threads(), help="CPU threads (default: all cores)")
+    parser.add_argument(
+        "--chunk", type=int, default=50, help="steps each loop runs per turn"
+    )
+    parser.add_argument(
+        "--device", default="cuda" if torch.cuda.is_available() else "cpu"
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=torch.get_num_threads(),
+        help="CPU threads (default: all cores)",
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     torch.manual_seed(0)
-    print(f"device: {device_description(device)}, torch {torch.__version__}, {args.rounds} rounds of {args.chunk} steps per loop")
+    print(
+        f"device: {device_description(device)}, torch {torch.__version__}, "
+        f"{args.rounds} rounds of {args.chunk} steps per loop"
+    )
     loops = {
-        "DataLoader loop": Loop(dataloader_batches(), device, fast_layout=False),
-        "tensor batches": Loop(tensor_batches(device), device, fast_layout=False),
+        "DataLoader loop": Loop(
+            dataloader_batches(), device, fast_layout=False
+        ),
+        "tensor batches": Loop(
+            tensor_batches(device), device, fast_layout=False
+        ),
         "fast loop": Loop(tensor_batches(device), device, fast_layout=True),
     }
     speeds = {name: [] for name in loops}
@@ -96,8 +129,14 @@ def main() -> None:
     baseline = speeds["DataLoader loop"]
     for name, values in speeds.items():
         ratio = statistics.median(v / b for v, b in zip(values, baseline))
-        print(f"{name:16s} median {statistics.median(values):8.1f} steps/s   {ratio:5.2f}x the DataLoader loop")
-    print("fast loop = tensor batches + channels-last weights and gradients (dlcourse.training.fit)")
+        print(
+            f"{name:16s} median {statistics.median(values):8.1f} steps/s   "
+            f"{ratio:5.2f}x the DataLoader loop"
+        )
+    print(
+        "fast loop = tensor batches + channels-last weights and gradients "
+        "(dlcourse.training.fit)"
+    )
 
 
 if __name__ == "__main__":

@@ -22,8 +22,15 @@ from playwright.sync_api import sync_playwright
 
 #: Debian's Chromium (``playwright install`` is not used: the browser comes from apt).
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -36,7 +43,10 @@ def free_port() -> int:
 def leaves_loopback(url: str) -> bool:
     """True for a request to another machine (data: and blob: URLs never leave the page)."""
     parsed = urlparse(url)
-    return parsed.scheme not in ("data", "blob", "about") and parsed.hostname not in LOOPBACK
+    return (
+        parsed.scheme not in ("data", "blob", "about")
+        and parsed.hostname not in LOOPBACK
+    )
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -47,7 +57,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @contextmanager
 def serve_site(html: Path):
     """Serve a built site on 127.0.0.1 (a thread of this process); yields its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(html)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(_QuietHandler, directory=str(html))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -59,12 +71,23 @@ def serve_site(html: Path):
 
 
 @contextmanager
-def jupyter_server(root: Path, port: int, token: str, allow_origin: str, log: Path):
+def jupyter_server(
+    root: Path, port: int, token: str, allow_origin: str, log: Path
+):
     """A ``jupyter server`` on 127.0.0.1:port serving ``root``; stopped (and its kernels) on exit."""
-    cmd = [sys.executable, "-m", "jupyter_server", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--ServerApp.open_browser=False",
-           f"--IdentityProvider.token={token}", f"--ServerApp.allow_origin={allow_origin}",
-           f"--ServerApp.root_dir={root}", "--ServerApp.allow_root=True"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyter_server",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.open_browser=False",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.allow_origin={allow_origin}",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.allow_root=True",
+    ]
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -72,11 +95,15 @@ def jupyter_server(root: Path, port: int, token: str, allow_origin: str, log: Pa
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
+                with urllib.request.urlopen(
+                    f"{base}/api/status?token={token}", timeout=2
+                ):
                     break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"jupyter server did not start; see {log}:\n{log.read_text()[-3000:]}")
+                    raise RuntimeError(
+                        f"jupyter server did not start; see {log}:\n{log.read_text()[-3000:]}"
+                    )
                 time.sleep(0.3)
         yield base
     finally:
@@ -111,9 +138,13 @@ def offline_browser():
             ws.connect_to_server()
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context = browser.new_context(
+                viewport={"width": 1280, "height": 900}
+            )
             context.route("**/*", guard)
             context.route_web_socket(re.compile(".*"), guard_socket)
             yield context, attempts

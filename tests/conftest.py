@@ -9,13 +9,33 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 #: What a copy of the book needs to build (the package is installed from REPO, editable).
-BOOK_SOURCES = ("_config.yml", "_toc.yml", "references.bib", "book", "_ext", "_templates")
+BOOK_SOURCES = (
+    "_config.yml",
+    "_toc.yml",
+    "references.bib",
+    "book",
+    "_ext",
+    "_templates",
+)
 
 
-def build_book(source: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:
+def build_book(
+    source: Path, output: Path, *extra: str
+) -> subprocess.CompletedProcess:
     """Run the strict build the README documents, writing into ``output``."""
-    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(source),
-           "--path-output", str(output), "-W", "-n", "--keep-going", *extra]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from jupyter_book.cli.main import main; main()",
+        "build",
+        str(source),
+        "--path-output",
+        str(output),
+        "-W",
+        "-n",
+        "--keep-going",
+        *extra,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True)
 
 
@@ -38,5 +58,7 @@ def built_book(tmp_path_factory) -> Path:
     result = build_book(REPO, out)
     log = out / "build.log"
     log.write_text(result.stdout + result.stderr)
-    assert result.returncode == 0, f"book build failed (log: {log}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    assert result.returncode == 0, (
+        f"book build failed (log: {log}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    )
     return out / "_build"

@@ -18,8 +18,12 @@ def test_derivative_matches_finite_differences(name):
 @pytest.mark.parametrize("slope", [0.5, 1.0, 2.0])
 def test_sigmoid_slope_derivative(slope):
     h = 1e-5
-    numeric = (act.sigmoid(Z + h, slope) - act.sigmoid(Z - h, slope)) / (2 * h)
-    np.testing.assert_allclose(act.sigmoid_prime(Z, slope), numeric, atol=1e-6)
+    numeric = (act.sigmoid(Z + h, slope) - act.sigmoid(Z - h, slope)) / (
+        2 * h
+    )
+    np.testing.assert_allclose(
+        act.sigmoid_prime(Z, slope), numeric, atol=1e-6
+    )
     assert act.sigmoid_prime(0.0, slope) == pytest.approx(slope / 4)
 
 
@@ -28,4 +32,6 @@ def test_ranges():
     assert np.all((act.sigmoid(z) >= 0) & (act.sigmoid(z) <= 1))
     assert np.all(np.abs(act.tanh(z)) <= 1)
     assert np.all(act.relu(z) >= 0)
-    np.testing.assert_allclose(act.tanh(z), 2 * act.sigmoid(2 * z) - 1, atol=1e-12)
+    np.testing.assert_allclose(
+        act.tanh(z), 2 * act.sigmoid(2 * z) - 1, atol=1e-12
+    )

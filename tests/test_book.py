@@ -25,7 +25,9 @@ def toc_files(node=None) -> list[str]:
         if "file" in node:
             found.append(node["file"])
         for value in node.values():
-            found += toc_files(value) if isinstance(value, (list, dict)) else []
+            found += (
+                toc_files(value) if isinstance(value, (list, dict)) else []
+            )
     elif isinstance(node, list):
         for item in node:
             found += toc_files(item)
@@ -33,7 +35,9 @@ def toc_files(node=None) -> list[str]:
 
 
 def page(built_book: Path, doc: str) -> BeautifulSoup:
-    return BeautifulSoup((built_book / "html" / f"{doc}.html").read_text(), "html.parser")
+    return BeautifulSoup(
+        (built_book / "html" / f"{doc}.html").read_text(), "html.parser"
+    )
 
 
 def prose(soup: BeautifulSoup) -> str:
@@ -47,28 +51,51 @@ def quiz_options(soup: BeautifulSoup) -> list[str]:
 
 def quiz_answers(soup: BeautifulSoup) -> list[str]:
     """The options the page's quizzes mark correct."""
-    return [b.get_text() for b in soup.select("button.dl-quiz-option[data-correct=true]")]
+    return [
+        b.get_text()
+        for b in soup.select("button.dl-quiz-option[data-correct=true]")
+    ]
 
 
 def executed_images(soup: BeautifulSoup) -> list:
     """Images that cell outputs produced (not logos or static figures)."""
-    return [img for img in soup.select(".cell_output img") if "_images/" in img.get("src", "")]
+    return [
+        img
+        for img in soup.select(".cell_output img")
+        if "_images/" in img.get("src", "")
+    ]
 
 
 def test_every_toc_entry_has_a_page(built_book):
-    missing = [doc for doc in toc_files() if not (built_book / "html" / f"{doc}.html").exists()]
+    missing = [
+        doc
+        for doc in toc_files()
+        if not (built_book / "html" / f"{doc}.html").exists()
+    ]
     assert not missing, f"no HTML for {missing}"
 
 
-@pytest.mark.parametrize("doc,minimum", [("book/perceptrons", 1), ("book/activations", 2), ("book/networks", 2),
-                                         ("book/training", 4), ("book/convolutions", 5), ("book/pytorch", 1),
-                                         ("book/mnist", 8), ("book/generative", 8)])
+@pytest.mark.parametrize(
+    "doc,minimum",
+    [
+        ("book/perceptrons", 1),
+        ("book/activations", 2),
+        ("book/networks", 2),
+        ("book/training", 4),
+        ("book/convolutions", 5),
+        ("book/pytorch", 1),
+        ("book/mnist", 8),
+        ("book/generative", 8),
+    ],
+)
 def test_figures_were_executed(built_book, doc, minimum):
     images = executed_images(page(built_book, doc))
     assert len(images) >= minimum
     for img in images:
         assert (built_book / "html" / "book" / img["src"]).resolve().exists()
-        assert img.get("alt") and "_images" not in img["alt"], f"{doc}: figure without alt text"
+        assert img.get("alt") and "_images" not in img["alt"], (
+            f"{doc}: figure without alt text"
+        )
 
 
 def test_no_cell_error_in_any_notebook(built_book):
@@ -78,20 +105,36 @@ def test_no_cell_error_in_any_notebook(built_book):
         nb = json.loads(nb_path.read_text())
         for cell in nb["cells"]:
             for out in cell.get("outputs", []):
-                assert out["output_type"] != "error", f"{nb_path.name}: {out.get('ename')}"
-                assert out.get("name") != "stderr" or "Traceback" not in "".join(out.get("text", ""))
+                assert out["output_type"] != "error", (
+                    f"{nb_path.name}: {out.get('ename')}"
+                )
+                assert out.get(
+                    "name"
+                ) != "stderr" or "Traceback" not in "".join(
+                    out.get("text", "")
+                )
 
 
 def test_perceptron_quiz_answer_is_computed(built_book):
     soup = page(built_book, "book/perceptrons")
     assert quiz_answers(soup) == [outputs_as_option([-2, -2], 3)]
-    assert quiz_options(soup) == ["0,0,0,0", "0,1,1,0", "0,0,0,1", "0,1,1,1", "1,1,1,0"]
+    assert quiz_options(soup) == [
+        "0,0,0,0",
+        "0,1,1,0",
+        "0,0,0,1",
+        "0,1,1,1",
+        "1,1,1,0",
+    ]
     assert "are 1,1,1,0" in prose(soup)  # the glued answer in the prose
 
 
 def test_networks_quiz_answer_is_computed(built_book):
     soup = page(built_book, "book/networks")
-    answer = str(networks.count_parameters(networks.fully_connected(networks.QUIZ_SIZES)))
+    answer = str(
+        networks.count_parameters(
+            networks.fully_connected(networks.QUIZ_SIZES)
+        )
+    )
     assert quiz_answers(soup) == [answer]
     assert quiz_options(soup) == ["30", "100", "300", "330", "600"]
     assert f"the quiz network has {answer} parameters" in prose(soup)
@@ -100,12 +143,22 @@ def test_networks_quiz_answer_is_computed(built_book):
 def test_training_quizzes_and_gradient_check_are_computed(built_book):
     soup = page(built_book, "book/training")
     grid = depth.dyadic_grid(5)
-    pieces = depth.linear_pieces(depth.evaluate(depth.deep_sawtooth(5), grid), grid)
+    pieces = depth.linear_pieces(
+        depth.evaluate(depth.deep_sawtooth(5), grid), grid
+    )
     updates = len(backprop.minibatches(60_000, 64, np.random.default_rng(0)))
     assert quiz_answers(soup) == [str(updates), str(pieces)]
     text = prose(soup)
-    vs_autograd = float(text.split("the largest difference from autograd is ")[1].split(":")[0])
-    vs_finite = float(text.split("The largest difference from finite differences is ")[1].split(",")[0])
+    vs_autograd = float(
+        text.split("the largest difference from autograd is ")[1].split(":")[
+            0
+        ]
+    )
+    vs_finite = float(
+        text.split("The largest difference from finite differences is ")[
+            1
+        ].split(",")[0]
+    )
     assert vs_autograd < 1e-12 and vs_finite < 1e-6
     accuracy = float(text.split("the network classifies ")[1].split("%")[0])
     assert accuracy > 90
@@ -113,9 +166,14 @@ def test_training_quizzes_and_gradient_check_are_computed(built_book):
 
 def test_a_raising_cell_fails_the_build(tmp_path):
     book = copy_book(tmp_path / "src")
-    (book / "_toc.yml").write_text("format: jb-book\nroot: book/perceptrons\nchapters:\n  - file: book/bibliography\n")
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/perceptrons\nchapters:\n  - file: book/bibliography\n"
+    )
     chapter = book / "book" / "perceptrons.md"
-    chapter.write_text(chapter.read_text() + "\n```{code-cell} ipython3\nraise RuntimeError('broken cell')\n```\n")
+    chapter.write_text(
+        chapter.read_text()
+        + "\n```{code-cell} ipython3\nraise RuntimeError('broken cell')\n```\n"
+    )
     result = build_book(book, tmp_path / "out")
     assert result.returncode != 0
     assert "broken cell" in result.stdout + result.stderr

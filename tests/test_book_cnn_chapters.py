@@ -4,7 +4,11 @@ import pytest
 from torch import nn
 
 from dlcourse.cnn import LectureCNN
-from dlcourse.shapes import classic_vs_convolutional, derived_flattened_size, most_parameters
+from dlcourse.shapes import (
+    classic_vs_convolutional,
+    derived_flattened_size,
+    most_parameters,
+)
 from test_book import page, prose, quiz_answers, quiz_options
 
 pytestmark = pytest.mark.slow
@@ -12,18 +16,33 @@ pytestmark = pytest.mark.slow
 
 def test_convolution_quiz_answer_is_computed(built_book):
     soup = page(built_book, "book/convolutions")
-    counts = classic_vs_convolutional(pixels=100, nodes=10, kernel=3, maps=10)
-    assert quiz_answers(soup) == [most_parameters(counts)] == ["the classic layer"]
-    assert quiz_options(soup) == ["the classic layer", "the convolutional layer", "both the same"]
+    counts = classic_vs_convolutional(
+        pixels=100, nodes=10, kernel=3, maps=10
+    )
+    assert (
+        quiz_answers(soup)
+        == [most_parameters(counts)]
+        == ["the classic layer"]
+    )
+    assert quiz_options(soup) == [
+        "the classic layer",
+        "the convolutional layer",
+        "both the same",
+    ]
     text = prose(soup)
-    assert f"with {counts['the classic layer']:,} parameters against {counts['the convolutional layer']:,}" in text
+    assert (
+        f"with {counts['the classic layer']:,} parameters against {counts['the convolutional layer']:,}"
+        in text
+    )
 
 
 def test_convolution_chapter_checks_conv2d_and_pooling(built_book):
     text = prose(soup := page(built_book, "book/convolutions"))
     assert "(checked on the test image: True)" in text
     assert "PyTorch’s max_pool2d: True" in text
-    assert "Grace Hopper" in " ".join(img.get("alt", "") for img in soup.select(".cell_output img"))
+    assert "Grace Hopper" in " ".join(
+        img.get("alt", "") for img in soup.select(".cell_output img")
+    )
 
 
 def test_pytorch_quiz_answer_is_computed(built_book):
@@ -41,4 +60,6 @@ def test_pytorch_chapter_derives_and_confirms_2304(built_book):
     assert f"64 × 6 × 6 = {flat} numbers" in text
     assert f"receives {flat} numbers per image" in text
     assert "all agree: True" in text
-    assert "class LectureCNN(nn.Module)" in text  # shown from the real source
+    assert (
+        "class LectureCNN(nn.Module)" in text
+    )  # shown from the real source

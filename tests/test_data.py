@@ -24,8 +24,12 @@ def test_loads_torchvision_mnist(copy_of_data):
     assert type(train).__name__ == "MNIST"
     assert (len(train), len(test)) == (60000, 10000)
     image, label = train[0]
-    assert tuple(image.shape) == (1, 28, 28) and label == 5  # the lecture's first digit
-    assert 0.0 <= image.min() and image.max() <= 1.0  # ToTensor scales to [0, 1]
+    assert (
+        tuple(image.shape) == (1, 28, 28) and label == 5
+    )  # the lecture's first digit
+    assert (
+        0.0 <= image.min() and image.max() <= 1.0
+    )  # ToTensor scales to [0, 1]
 
 
 def test_decompresses_once(copy_of_data):
@@ -42,8 +46,14 @@ def test_corrupt_file_is_named(copy_of_data):
     with pytest.raises(data.DataError) as err:
         data.mnist(train=False, root=copy_of_data)
     message = str(err.value)
-    assert "corrupt" in message and str(gz) in message and "git checkout" in message
-    assert not (copy_of_data / "MNIST" / "raw" / "t10k-labels-idx1-ubyte").exists()
+    assert (
+        "corrupt" in message
+        and str(gz) in message
+        and "git checkout" in message
+    )
+    assert not (
+        copy_of_data / "MNIST" / "raw" / "t10k-labels-idx1-ubyte"
+    ).exists()
 
 
 def test_missing_file_is_named(copy_of_data):
@@ -60,8 +70,12 @@ def test_damaged_decompression_is_redone(copy_of_data):
     target = copy_of_data / "MNIST" / "raw" / "t10k-labels-idx1-ubyte"
     target.write_bytes(b"half-written")
     data.prepare_mnist(copy_of_data)
-    assert data.sha256(target) == data.read_checksums(
-        copy_of_data / "MNIST" / "raw" / "SHA256SUMS.uncompressed")["t10k-labels-idx1-ubyte"]
+    assert (
+        data.sha256(target)
+        == data.read_checksums(
+            copy_of_data / "MNIST" / "raw" / "SHA256SUMS.uncompressed"
+        )["t10k-labels-idx1-ubyte"]
+    )
 
 
 def test_interrupted_decompression_leaves_no_file(copy_of_data, monkeypatch):
@@ -73,4 +87,7 @@ def test_interrupted_decompression_leaves_no_file(copy_of_data, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         data.prepare_mnist(copy_of_data)
     raw = copy_of_data / "MNIST" / "raw"
-    assert not any(p.name.endswith("-ubyte") or p.name.endswith(".part") for p in raw.iterdir())
+    assert not any(
+        p.name.endswith("-ubyte") or p.name.endswith(".part")
+        for p in raw.iterdir()
+    )

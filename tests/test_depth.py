@@ -7,9 +7,13 @@ from dlcourse.networks import count_parameters
 
 @pytest.mark.parametrize("k", range(1, 7))
 def test_both_networks_compute_the_sawtooth(k):
-    x = depth.dyadic_grid(k + 3)  # finer than needed: points inside every piece
+    x = depth.dyadic_grid(
+        k + 3
+    )  # finer than needed: points inside every piece
     for net in (depth.deep_sawtooth(k), depth.shallow_sawtooth(k)):
-        np.testing.assert_allclose(depth.evaluate(net, x), depth.sawtooth(x, k), atol=1e-12)
+        np.testing.assert_allclose(
+            depth.evaluate(net, x), depth.sawtooth(x, k), atol=1e-12
+        )
 
 
 @pytest.mark.parametrize("k", range(1, 8))
@@ -19,7 +23,9 @@ def test_sawtooth_has_two_to_the_k_pieces(k):
 
 
 def test_tent_folds_the_unit_interval():
-    np.testing.assert_allclose(depth.tent(np.array([0, 0.25, 0.5, 0.75, 1])), [0, 0.5, 1, 0.5, 0])
+    np.testing.assert_allclose(
+        depth.tent(np.array([0, 0.25, 0.5, 0.75, 1])), [0, 0.5, 1, 0.5, 0]
+    )
 
 
 def test_linear_pieces_counts_kinks():

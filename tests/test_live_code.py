@@ -27,12 +27,16 @@ ARTIFACTS = REPO / "artifacts"
 
 
 def cell_index(cells, text: str) -> int:
-    return next(i for i in range(cells.count()) if text in cells.nth(i).inner_text())
+    return next(
+        i for i in range(cells.count()) if text in cells.nth(i).inner_text()
+    )
 
 
 def run_in(cell, code: str) -> None:
     """Type ``code`` into a live cell (its CodeMirror editor) and run it."""
-    cell.locator(".CodeMirror").evaluate("(cm, code) => cm.CodeMirror.setValue(code)", code)
+    cell.locator(".CodeMirror").evaluate(
+        "(cm, code) => cm.CodeMirror.setValue(code)", code
+    )
     cell.locator(".thebe-run-button").click()
 
 
@@ -41,55 +45,89 @@ def live_site(tmp_path_factory):
     """The perceptron chapter built for a local Jupyter server: (html folder, book copy, port, token)."""
     tmp = tmp_path_factory.mktemp("live")
     book = copy_book(tmp / "src")
-    (book / "code").symlink_to(REPO / "code")  # the chapter's literalinclude reads the package source
+    (book / "code").symlink_to(
+        REPO / "code"
+    )  # the chapter's literalinclude reads the package source
     (book / "_toc.yml").write_text(
-        "format: jb-book\nroot: book/perceptrons\nchapters:\n  - file: book/bibliography\n")
+        "format: jb-book\nroot: book/perceptrons\nchapters:\n  - file: book/bibliography\n"
+    )
     port, token = free_port(), secrets.token_hex(16)
     config = yaml.safe_load((book / "_config.yml").read_text())
-    config["sphinx"]["config"].update(live_code_server_url=f"http://127.0.0.1:{port}", live_code_token=token)
+    config["sphinx"]["config"].update(
+        live_code_server_url=f"http://127.0.0.1:{port}",
+        live_code_token=token,
+    )
     (book / "_config.yml").write_text(yaml.safe_dump(config))
     result = build_book(book, tmp / "out")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == 0, (
+        result.stdout[-3000:] + result.stderr[-3000:]
+    )
     return tmp / "out" / "_build" / "html", book, port, token
 
 
-def test_the_deliberate_token_is_in_the_local_build_only(live_site, built_book):
+def test_the_deliberate_token_is_in_the_local_build_only(
+    live_site, built_book
+):
     html, _, port, token = live_site
     assert token in (html / "book" / "perceptrons.html").read_text()
-    published = (built_book / "html" / "book" / "perceptrons.html").read_text()
+    published = (
+        built_book / "html" / "book" / "perceptrons.html"
+    ).read_text()
     assert 'window.LIVE_CODE = {"serverUrl": "", "token": ""}' in published
 
 
 def test_live_code_runs_the_course_package_and_draws(live_site, tmp_path):
     html, book, port, token = live_site
-    with serve_site(html) as site, \
-            jupyter_server(book, port, token, allow_origin=site, log=tmp_path / "jupyter.log"), \
-            offline_browser() as (context, attempts):
+    with (
+        serve_site(html) as site,
+        jupyter_server(
+            book,
+            port,
+            token,
+            allow_origin=site,
+            log=tmp_path / "jupyter.log",
+        ),
+        offline_browser() as (context, attempts),
+    ):
         page = context.new_page()
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{site}/book/perceptrons.html")
-        page.locator("button[aria-label='Launch interactive content']").click()
+        page.locator(
+            "button[aria-label='Launch interactive content']"
+        ).click()
         started = time.monotonic()
         page.locator("button.btn-launch-thebe").click()
 
         # The kernel is up once thebe has a session; then run the chapter's truth-table cell.
-        page.wait_for_function("window.thebe && window.thebe.session", timeout=60_000)
+        page.wait_for_function(
+            "window.thebe && window.thebe.session", timeout=60_000
+        )
         cells = page.locator(".thebe-cell")
-        table_cell = cells.nth(cell_index(cells, "truth_table(w, b)"))  # stays put when edited below
+        table_cell = cells.nth(
+            cell_index(cells, "truth_table(w, b)")
+        )  # stays put when edited below
         table_cell.locator(".thebe-run-button").click()
         # Outputs the kernel sent (not the page's pre-rendered ones) carry their MIME type.
-        stdout = page.locator(".cell_output:has(.thebe-output) [data-mime-type='application/vnd.jupyter.stdout']")
+        stdout = page.locator(
+            ".cell_output:has(.thebe-output) [data-mime-type='application/vnd.jupyter.stdout']"
+        )
         stdout.first.wait_for(timeout=60_000)
         first_output = time.monotonic() - started
         lines = stdout.first.inner_text().strip().splitlines()
-        assert [line.rsplit("output ", 1)[-1] for line in lines] == [str(y) for _, y in truth_table(W, B)]
-        assert outputs_as_option(W, B) == ",".join(line.rsplit(" ", 1)[-1] for line in lines)
+        assert [line.rsplit("output ", 1)[-1] for line in lines] == [
+            str(y) for _, y in truth_table(W, B)
+        ]
+        assert outputs_as_option(W, B) == ",".join(
+            line.rsplit(" ", 1)[-1] for line in lines
+        )
 
         # The live kernel finds the shipped data and the cached runs through the package, as the
         # build's kernels do.
-        code = ("from dlcourse.data import DATA_ROOT, mnist\nfrom dlcourse.runs import RUNS_ROOT\n"
-                "print(len(mnist(train=False)), 'test images in', DATA_ROOT, '; runs in', RUNS_ROOT)")
+        code = (
+            "from dlcourse.data import DATA_ROOT, mnist\nfrom dlcourse.runs import RUNS_ROOT\n"
+            "print(len(mnist(train=False)), 'test images in', DATA_ROOT, '; runs in', RUNS_ROOT)"
+        )
         run_in(table_cell, code)
         found = f"{len(mnist(train=False))} test images in {DATA_ROOT} ; runs in {RUNS_ROOT}"
         stdout.filter(has_text=found).wait_for(timeout=60_000)
@@ -97,16 +135,24 @@ def test_live_code_runs_the_course_package_and_draws(live_site, tmp_path):
         # Maths in an output is typeset by the site's MathJax (thebe would fetch MathJax 2 from a CDN).
         code = 'from IPython.display import Math\nMath(r"\\sigma(z) = \\frac{1}{1 + e^{-z}}")'
         run_in(table_cell, code)
-        page.locator("[data-mime-type='text/latex'] mjx-container").wait_for(timeout=60_000)
+        page.locator("[data-mime-type='text/latex'] mjx-container").wait_for(
+            timeout=60_000
+        )
 
         plot_cell = cells.filter(has_text="plt.show()")
         plot_cell.locator(".thebe-run-button").click()
         image = page.locator("[data-mime-type='image/png'] img")
         image.first.wait_for(timeout=60_000)
-        assert image.first.get_attribute("src").startswith("data:image/png;base64,")
+        assert image.first.get_attribute("src").startswith(
+            "data:image/png;base64,"
+        )
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "live-code-perceptrons.png"), full_page=True)
-    print(f"\nLive Code: click -> first output {first_output:.1f} s (local jupyter server)")
+        page.screenshot(
+            path=str(ARTIFACTS / "live-code-perceptrons.png"), full_page=True
+        )
+    print(
+        f"\nLive Code: click -> first output {first_output:.1f} s (local jupyter server)"
+    )
     assert not attempts, f"requests left loopback: {attempts}"
     assert not errors, f"script errors in the page: {errors}"
 
@@ -119,7 +165,9 @@ def test_the_perceptron_quiz_answers_in_the_browser(live_site):
         page.goto(f"{site}/book/perceptrons.html")
         quiz = page.locator(".dl-quiz")
         feedback = quiz.locator(".dl-quiz-feedback")
-        wrong = quiz.locator("button.dl-quiz-option", has_not_text=answer).first
+        wrong = quiz.locator(
+            "button.dl-quiz-option", has_not_text=answer
+        ).first
         wrong.click()
         assert "Not quite" in feedback.inner_text()
         assert "dl-quiz-wrong" in wrong.get_attribute("class")

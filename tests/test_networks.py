@@ -11,13 +11,23 @@ def test_quiz_network_has_330_parameters():
     model = networks.fully_connected(networks.QUIZ_SIZES)
     # 3 layers of 10 × 10 weights and 10 biases each.
     assert networks.count_parameters(model) == 330
-    assert [size for _, _, size in networks.layer_parameters(model)] == [100, 10] * 3
+    assert [size for _, _, size in networks.layer_parameters(model)] == [
+        100,
+        10,
+    ] * 3
 
 
-@pytest.mark.parametrize("sizes", [(2, 3, 1), (784, 30, 10), (5, 4, 4, 4, 2)])
+@pytest.mark.parametrize(
+    "sizes", [(2, 3, 1), (784, 30, 10), (5, 4, 4, 4, 2)]
+)
 def test_parameter_count_is_weights_plus_biases(sizes):
-    expected = sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
-    assert networks.count_parameters(networks.fully_connected(sizes)) == expected
+    expected = sum(
+        n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:])
+    )
+    assert (
+        networks.count_parameters(networks.fully_connected(sizes))
+        == expected
+    )
 
 
 def test_frozen_parameters_are_not_counted():
@@ -28,7 +38,11 @@ def test_frozen_parameters_are_not_counted():
 
 def test_fully_connected_layers_and_output():
     model = networks.fully_connected([4, 6, 3], activation=nn.ReLU)
-    assert [type(layer) for layer in model] == [nn.Linear, nn.ReLU, nn.Linear]
+    assert [type(layer) for layer in model] == [
+        nn.Linear,
+        nn.ReLU,
+        nn.Linear,
+    ]
     assert model(torch.zeros(5, 4)).shape == (5, 3)
 
 
@@ -39,20 +53,25 @@ def test_bad_sizes_are_refused(sizes):
 
 
 def test_wider_networks_contain_the_narrower_ones():
-    narrow, wide = networks.random_hidden_layer(4, (-2, 2)), networks.random_hidden_layer(16, (-2, 2))
+    narrow, wide = (
+        networks.random_hidden_layer(4, (-2, 2)),
+        networks.random_hidden_layer(16, (-2, 2)),
+    )
     torch.testing.assert_close(wide[0].weight[:4], narrow[0].weight)
     torch.testing.assert_close(wide[0].bias[:4], narrow[0].bias)
 
 
 def test_universal_approximation_error_falls_with_width():
     widths = [1, 4, 16, 64, 256]
-    errors = [error for _, error in networks.approximation_errors(widths).values()]
+    errors = [
+        error for _, error in networks.approximation_errors(widths).values()
+    ]
     assert errors == sorted(errors, reverse=True)
     assert errors[-1] < 0.01 < errors[0] / 100
 
 
 def test_fitted_network_is_a_real_torch_model():
-    (net, error), = networks.approximation_errors([32]).values()
+    ((net, error),) = networks.approximation_errors([32]).values()
     x = np.linspace(-2, 2, 7)
     expected = net(torch.tensor(x)[:, None]).detach().numpy().ravel()
     np.testing.assert_allclose(networks.evaluate(net, x), expected)

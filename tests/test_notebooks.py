@@ -15,13 +15,23 @@ pytestmark = pytest.mark.slow
 
 def chapters() -> list[str]:
     """The toc's pages that are notebooks (MyST-NB pages carry a kernelspec)."""
-    return [doc for doc in toc_files() if "\nkernelspec:" in (REPO / f"{doc}.md").read_text()]
+    return [
+        doc
+        for doc in toc_files()
+        if "\nkernelspec:" in (REPO / f"{doc}.md").read_text()
+    ]
 
 
 def downloaded(built_book, doc: str):
     """The notebook behind the page's .ipynb download button."""
-    soup = BeautifulSoup((built_book / "html" / f"{doc}.html").read_text(), "html.parser")
-    links = [a["href"] for a in soup.select("a[href]") if a["href"].endswith(".ipynb")]
+    soup = BeautifulSoup(
+        (built_book / "html" / f"{doc}.html").read_text(), "html.parser"
+    )
+    links = [
+        a["href"]
+        for a in soup.select("a[href]")
+        if a["href"].endswith(".ipynb")
+    ]
     assert links, f"{doc}: no .ipynb download on the page"
     path = (built_book / "html" / doc).parent / links[0]
     return path.resolve()
@@ -35,26 +45,49 @@ def test_every_chapter_downloads_as_an_executed_notebook(built_book):
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
         assert nb.metadata.kernelspec.name == "python3"
-        assert "jupytext" not in nb.metadata, f"{doc}: the download would pair itself with a MyST file"
+        assert "jupytext" not in nb.metadata, (
+            f"{doc}: the download would pair itself with a MyST file"
+        )
         code = [c for c in nb.cells if c.cell_type == "code"]
-        assert code and all(c.execution_count for c in code), f"{doc}: not executed"
+        assert code and all(c.execution_count for c in code), (
+            f"{doc}: not executed"
+        )
         assert any(c.outputs for c in code), f"{doc}: no outputs"
 
 
 def stdout(nb) -> str:
-    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
-                   if o.output_type == "stream" and o.name == "stdout")
+    return "".join(
+        o.get("text", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "stream" and o.name == "stdout"
+    )
 
 
 def test_a_downloaded_notebook_runs_outside_the_book(built_book, tmp_path):
     """Re-run in a folder of its own by a plain Jupyter kernel: it prints what the build printed."""
-    notebook = shutil.copy(downloaded(built_book, "book/perceptrons"), tmp_path / "perceptrons.ipynb")
+    notebook = shutil.copy(
+        downloaded(built_book, "book/perceptrons"),
+        tmp_path / "perceptrons.ipynb",
+    )
     nb = nbformat.read(notebook, as_version=4)
     built = stdout(nb)
     assert built
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
+    assert not [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
     assert stdout(nb) == built

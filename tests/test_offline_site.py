@@ -21,8 +21,12 @@ MATH_TYPESET = "[...document.querySelectorAll('.math')].every(m => m.querySelect
 
 def site_pages(html: Path) -> list[str]:
     """Every HTML page of the site (assets and downloadable sources aside)."""
-    return sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
-                  if p.relative_to(html).parts[0] not in ("_static", "_sources", "_images"))
+    return sorted(
+        p.relative_to(html).as_posix()
+        for p in html.rglob("*.html")
+        if p.relative_to(html).parts[0]
+        not in ("_static", "_sources", "_images")
+    )
 
 
 def test_every_page_works_offline_and_typesets_its_maths(built_book):
@@ -32,19 +36,27 @@ def test_every_page_works_offline_and_typesets_its_maths(built_book):
     with_maths, missing, errors = [], [], []
     with serve_site(html) as site, offline_browser() as (context, attempts):
         page = context.new_page()
-        page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+        page.on(
+            "response",
+            lambda r: missing.append(r.url) if r.status >= 400 else None,
+        )
         page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
         for name in pages:
             page.goto(f"{site}/{name}", wait_until="load")
             if page.locator(".math").count():
                 with_maths.append(name)
                 page.wait_for_function(MATH_TYPESET, timeout=30_000)
-                assert page.locator("mjx-merror").count() == 0, f"{name}: MathJax reports a TeX error"
+                assert page.locator("mjx-merror").count() == 0, (
+                    f"{name}: MathJax reports a TeX error"
+                )
             page.wait_for_load_state("networkidle")
     assert not attempts, f"requests left loopback: {attempts}"
     assert not missing, f"assets missing from the site: {missing}"
     assert not errors, f"script errors: {errors}"
-    assert "book/perceptrons.html" in with_maths and "book/activations.html" in with_maths
+    assert (
+        "book/perceptrons.html" in with_maths
+        and "book/activations.html" in with_maths
+    )
 
 
 def test_pages_load_pinned_assets_from_the_site(built_book):
@@ -52,8 +64,40 @@ def test_pages_load_pinned_assets_from_the_site(built_book):
     pins = json.loads((REPO / "package.json").read_text())["dependencies"]
     static = built_book / "html" / "_static"
     for package in ("mathjax", "thebe"):
-        assert json.loads((static / package / "package.json").read_text())["version"] == pins[package]
+        assert (
+            json.loads((static / package / "package.json").read_text())[
+                "version"
+            ]
+            == pins[package]
+        )
         assert (static / package / "LICENSE").read_text().strip()
     page = (built_book / "html" / "book" / "perceptrons.html").read_text()
     assert 'src="../_static/mathjax/tex-mml-chtml.js' in page
     assert 'THEBE_JS_URL = "../_static/thebe/index.js"' in page
+
+
+#: Every code block (a cell, its printed output, or a module shown with
+#: literalinclude) that is wider than its box, as "page: first line".
+OVERFLOWING_CODE = """() => [...document.querySelectorAll('div.highlight pre')]
+    .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+    .map(pre => pre.textContent.split('\\n').find(l => l.length > 77) || '')"""
+
+
+def test_code_fits_the_page_without_scrolling(built_book):
+    """On a 1280-pixel-wide screen no cell, output or module listing scrolls.
+
+    A reader who has to scroll sideways loses the end of every long line; the
+    package and the chapters are formatted to 77 columns (pyproject.toml).
+    """
+    html = built_book / "html"
+    chapters = [p for p in site_pages(html) if p.startswith("book/")]
+    overflowing, blocks = [], 0
+    with serve_site(html) as site, offline_browser() as (context, _):
+        page = context.new_page()
+        page.set_viewport_size({"width": 1280, "height": 800})
+        for name in chapters:
+            page.goto(f"{site}/{name}", wait_until="load")
+            blocks += page.locator("div.highlight pre").count()
+            overflowing += [f"{name}: {line}" for line in page.evaluate(OVERFLOWING_CODE)]
+    assert blocks > 100
+    assert not overflowing, "code wider than the page:\n" + "\n".join(overflowing)

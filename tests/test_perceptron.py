@@ -1,7 +1,13 @@
 import numpy as np
 import pytest
 
-from dlcourse.perceptron import binary_inputs, nand, outputs_as_option, perceptron, truth_table
+from dlcourse.perceptron import (
+    binary_inputs,
+    nand,
+    outputs_as_option,
+    perceptron,
+    truth_table,
+)
 
 
 def test_output_rule_is_strict_at_zero():
@@ -21,6 +27,10 @@ def test_lecture_perceptron_is_nand():
     assert outputs_as_option([-2, -2], 3) == "1,1,1,0"
 
 
-@pytest.mark.parametrize("w,b,expected", [([1, 1], -1.5, "0,0,0,1"), ([1, 1], -0.5, "0,1,1,1")])
+@pytest.mark.parametrize(
+    "w,b,expected", [([1, 1], -1.5, "0,0,0,1"), ([1, 1], -0.5, "0,1,1,1")]
+)
 def test_other_gates(w, b, expected):
-    assert outputs_as_option(w, b) == expected  # AND and OR from the same rule
+    assert (
+        outputs_as_option(w, b) == expected
+    )  # AND and OR from the same rule

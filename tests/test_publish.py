@@ -14,13 +14,24 @@ WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
 def readme_quickstart() -> list[str]:
     """The command lines of the README's quickstart block."""
     section = (REPO / "README.md").read_text().split("## Quickstart", 1)[1]
-    block = re.search(r"```(?:bash|sh)?\n(.*?)```", section, re.DOTALL).group(1)
-    return [line.split("#")[0].strip() for line in block.splitlines() if line.split("#")[0].strip()]
+    block = re.search(
+        r"```(?:bash|sh)?\n(.*?)```", section, re.DOTALL
+    ).group(1)
+    return [
+        line.split("#")[0].strip()
+        for line in block.splitlines()
+        if line.split("#")[0].strip()
+    ]
 
 
 def commands(run: str) -> list[str]:
     """The single commands of a shell script: one per line, and split at ``&&``."""
-    return [part.strip() for line in run.splitlines() for part in line.split("&&") if part.strip()]
+    return [
+        part.strip()
+        for line in run.splitlines()
+        for part in line.split("&&")
+        if part.strip()
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +45,24 @@ def build_steps(workflow) -> list[dict]:
 
 
 def step_using(steps: list[dict], action: str) -> tuple[int, dict]:
-    found = [(i, step) for i, step in enumerate(steps) if step.get("uses", "").split("@")[0] == action]
-    assert len(found) == 1, f"expected one step using {action}, found {len(found)}"
+    found = [
+        (i, step)
+        for i, step in enumerate(steps)
+        if step.get("uses", "").split("@")[0] == action
+    ]
+    assert len(found) == 1, (
+        f"expected one step using {action}, found {len(found)}"
+    )
     return found[0]
 
 
 def test_runs_on_pushes_to_the_published_branch(workflow):
-    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
-    branch = yaml.safe_load((REPO / "_config.yml").read_text())["repository"]["branch"]
+    triggers = workflow.get(
+        "on", workflow.get(True)
+    )  # YAML 1.1 reads a bare `on` as true
+    branch = yaml.safe_load((REPO / "_config.yml").read_text())[
+        "repository"
+    ]["branch"]
     assert branch in triggers["push"]["branches"]
 
 
@@ -51,34 +72,60 @@ def test_builds_with_the_readme_command(build_steps):
     The line's system-package steps (apt-get: Chromium, for the browser tests) are
     not needed to publish, and GitHub's runners bring their own system.
     """
-    readme = [c for c in commands(readme_quickstart()[0]) if not c.startswith("apt-get")]
+    readme = [
+        c
+        for c in commands(readme_quickstart()[0])
+        if not c.startswith("apt-get")
+    ]
     assert readme[0].startswith("npm ci"), readme
     assert any(c.startswith("jupyter-book build") for c in readme), readme
-    ran = [c for step in build_steps if "run" in step for c in commands(step["run"])]
-    assert [c for c in ran if c in readme] == readme, f"workflow runs {ran}, README says {readme}"
+    ran = [
+        c
+        for step in build_steps
+        if "run" in step
+        for c in commands(step["run"])
+    ]
+    assert [c for c in ran if c in readme] == readme, (
+        f"workflow runs {ran}, README says {readme}"
+    )
     build = [c for c in ran if c.startswith("jupyter-book build")]
     assert build == [c for c in readme if c.startswith("jupyter-book build")]
-    assert {"-W", "-n", "--keep-going"} <= set(build[0].split()), "the published build must be strict"
+    assert {"-W", "-n", "--keep-going"} <= set(build[0].split()), (
+        "the published build must be strict"
+    )
 
 
 def test_restores_the_execution_cache_before_building(build_steps):
     at, cache = step_using(build_steps, "actions/cache")
-    built = next(i for i, step in enumerate(build_steps) if "jupyter-book build" in step.get("run", ""))
+    built = next(
+        i
+        for i, step in enumerate(build_steps)
+        if "jupyter-book build" in step.get("run", "")
+    )
     assert at < built
     _, upload = step_using(build_steps, "actions/upload-pages-artifact")
     html = Path(upload["with"]["path"])
     # myst-nb keeps its cache next to the HTML folder: <outdir>/../.jupyter_cache
     assert Path(cache["with"]["path"]) == html.parent / ".jupyter_cache"
     assert html == Path("_build/html")  # where `jupyter-book build .` writes
-    assert "`_build/html/`" in (REPO / "README.md").read_text()  # ... and where the README says it lands
+    assert (
+        "`_build/html/`" in (REPO / "README.md").read_text()
+    )  # ... and where the README says it lands
     assert "hashFiles('requirements.txt')" in cache["with"]["key"]
-    assert cache["with"]["restore-keys"].strip() and cache["with"]["key"].startswith(cache["with"]["restore-keys"].strip())
+    assert cache["with"]["restore-keys"].strip() and cache["with"][
+        "key"
+    ].startswith(cache["with"]["restore-keys"].strip())
 
 
 def test_deploys_with_the_official_pages_actions(workflow):
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"
-    assert "pull_request" in deploy["if"], "a pull request must not publish the site"
+    assert "pull_request" in deploy["if"], (
+        "a pull request must not publish the site"
+    )
     step_using(deploy["steps"], "actions/deploy-pages")
     assert deploy["environment"]["name"] == "github-pages"
-    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    assert (
+        workflow["permissions"]["pages"] == "write"
+        and workflow["permissions"]["id-token"] == "write"
+    )

@@ -5,8 +5,13 @@ from dlcourse.quiz import quiz_html
 
 
 def test_exactly_the_answer_is_marked_correct():
-    soup = BeautifulSoup(quiz_html("Q?", ["a", "b", "c"], "b", "because"), "html.parser")
-    marks = {b.get_text(): b["data-correct"] for b in soup.select("button.dl-quiz-option")}
+    soup = BeautifulSoup(
+        quiz_html("Q?", ["a", "b", "c"], "b", "because"), "html.parser"
+    )
+    marks = {
+        b.get_text(): b["data-correct"]
+        for b in soup.select("button.dl-quiz-option")
+    }
     assert marks == {"a": "false", "b": "true", "c": "false"}
     assert "because" in soup.find("details").get_text()
 

@@ -21,7 +21,9 @@ def test_lock_file_pins_what_package_json_pins():
         assert lock[f"node_modules/{name}"]["version"] == version
 
 
-def test_missing_npm_packages_fail_the_build_naming_the_fix(tmp_path, monkeypatch):
+def test_missing_npm_packages_fail_the_build_naming_the_fix(
+    tmp_path, monkeypatch
+):
     monkeypatch.setattr(live_code.dlcourse, "REPO_ROOT", tmp_path)
     with pytest.raises(ConfigError, match=r"npm ci --ignore-scripts"):
         live_code.node_modules(tmp_path)
@@ -30,8 +32,13 @@ def test_missing_npm_packages_fail_the_build_naming_the_fix(tmp_path, monkeypatc
 def test_assets_are_copied_with_their_licences(tmp_path):
     static = tmp_path / "_static"
     live_code.copy_assets(live_code.node_modules(REPO), static)
-    for rel in (live_code.THEBE_JS, live_code.MATHJAX_JS, "thebe/LICENSE", "mathjax/LICENSE",
-                "mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff"):
+    for rel in (
+        live_code.THEBE_JS,
+        live_code.MATHJAX_JS,
+        "thebe/LICENSE",
+        "mathjax/LICENSE",
+        "mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff",
+    ):
         assert (static / rel).is_file(), rel
     assert "BSD" in (static / "thebe" / "LICENSE").read_text()
     assert not list(static.rglob("*.map")), "source maps are not served"
@@ -40,16 +47,26 @@ def test_assets_are_copied_with_their_licences(tmp_path):
 def configure(server_url: str, token: str):
     """Run the extension's config hook on a stand-in app; returns the settings script it adds."""
     added = []
-    app = SimpleNamespace(confdir=str(REPO), add_js_file=lambda f, **kw: added.append(kw.get("body")))
-    config = SimpleNamespace(html_static_path=[], mathjax_path="", live_code_server_url=server_url,
-                             live_code_token=token)
+    app = SimpleNamespace(
+        confdir=str(REPO),
+        add_js_file=lambda f, **kw: added.append(kw.get("body")),
+    )
+    config = SimpleNamespace(
+        html_static_path=[],
+        mathjax_path="",
+        live_code_server_url=server_url,
+        live_code_token=token,
+    )
     live_code.serve_assets_from_site(app, config)
     assert config.mathjax_path == live_code.MATHJAX_JS
     return next(body for body in added if body)
 
 
 def test_binder_pages_carry_no_token():
-    assert configure("", "") == 'window.LIVE_CODE = {"serverUrl": "", "token": ""};'
+    assert (
+        configure("", "")
+        == 'window.LIVE_CODE = {"serverUrl": "", "token": ""};'
+    )
 
 
 def test_a_server_token_is_written_only_when_set():
@@ -64,8 +81,22 @@ def test_a_token_without_a_server_is_refused():
 
 def test_downloadable_notebook_loses_the_build_metadata(tmp_path):
     path = tmp_path / "page.ipynb"
-    path.write_text(json.dumps({"cells": [], "nbformat": 4, "nbformat_minor": 5, "metadata": {
-        "jupytext": {"formats": "md:myst"}, "source_map": [1], "kernelspec": {"name": "python3"}}}))
+    path.write_text(
+        json.dumps(
+            {
+                "cells": [],
+                "nbformat": 4,
+                "nbformat_minor": 5,
+                "metadata": {
+                    "jupytext": {"formats": "md:myst"},
+                    "source_map": [1],
+                    "kernelspec": {"name": "python3"},
+                },
+            }
+        )
+    )
     live_code.standalone_notebook(path)
-    assert json.loads(path.read_text())["metadata"] == {"kernelspec": {"name": "python3"}}
+    assert json.loads(path.read_text())["metadata"] == {
+        "kernelspec": {"name": "python3"}
+    }
     assert [p.name for p in tmp_path.iterdir()] == ["page.ipynb"]

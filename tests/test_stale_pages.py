@@ -18,7 +18,9 @@ from conftest import REPO, build_book, copy_book
 sys.path.insert(0, str(REPO / "_ext"))
 from stale_pages import Package, data_fingerprint, imported_names  # noqa: E402
 
-FRONT_MATTER = (REPO / "book" / "activations.md").read_text().split("---\n")[1]
+FRONT_MATTER = (
+    (REPO / "book" / "activations.md").read_text().split("---\n")[1]
+)
 
 
 def page(title: str, code: str) -> str:
@@ -33,29 +35,44 @@ def write_package(root: Path, files: dict[str, str]) -> None:
 
 # --- the import analysis, on a small package ------------------------------------
 
+
 @pytest.fixture
 def toy(tmp_path, monkeypatch):
-    write_package(tmp_path, {
-        "toy/__init__.py": "",
-        "toy/a.py": "from .b import f\n",
-        "toy/b.py": "def f():\n    from toy.sub import deep\n",
-        "toy/c.py": "import numpy\n",
-        "toy/d.py": "import importlib\nBUILD = {'gan': 'toy.e:build', 'label': 'toy.nothing'}\n",
-        "toy/e.py": "",
-        "toy/sub/__init__.py": "",
-        "toy/sub/deep.py": "from .. import c\n",
-    })
+    write_package(
+        tmp_path,
+        {
+            "toy/__init__.py": "",
+            "toy/a.py": "from .b import f\n",
+            "toy/b.py": "def f():\n    from toy.sub import deep\n",
+            "toy/c.py": "import numpy\n",
+            "toy/d.py": "import importlib\nBUILD = {'gan': 'toy.e:build', 'label': 'toy.nothing'}\n",
+            "toy/e.py": "",
+            "toy/sub/__init__.py": "",
+            "toy/sub/deep.py": "from .. import c\n",
+        },
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     return Package("toy")
 
 
 def test_imports_are_followed_through_the_package(toy):
     names = imported_names("import os\nfrom toy.a import g as h\n")
-    assert toy.closure(names) == {"toy", "toy.a", "toy.b", "toy.sub", "toy.sub.deep", "toy.c"}
+    assert toy.closure(names) == {
+        "toy",
+        "toy.a",
+        "toy.b",
+        "toy.sub",
+        "toy.sub.deep",
+        "toy.c",
+    }
 
 
 def test_modules_named_for_importlib_are_dependencies(toy):
-    assert toy.closure(imported_names("from toy import d")) == {"toy", "toy.d", "toy.e"}
+    assert toy.closure(imported_names("from toy import d")) == {
+        "toy",
+        "toy.d",
+        "toy.e",
+    }
 
 
 def test_unrelated_modules_are_not_dependencies(toy):
@@ -70,7 +87,14 @@ def test_fingerprint_changes_with_the_source(toy):
 
 
 def test_data_files_count_by_their_content(tmp_path):
-    write_package(tmp_path, {"runs/a/run.json": "{}", "runs/b/run.json": "{}", "runs/a/weights.pt": "w"})
+    write_package(
+        tmp_path,
+        {
+            "runs/a/run.json": "{}",
+            "runs/b/run.json": "{}",
+            "runs/a/weights.pt": "w",
+        },
+    )
     before = data_fingerprint(tmp_path, ["runs/*/run.json"])
     assert set(before) == {"runs/a/run.json", "runs/b/run.json"}
     (tmp_path / "runs/b/run.json").write_text('{"retrained": true}')
@@ -80,23 +104,31 @@ def test_data_files_count_by_their_content(tmp_path):
 
 
 def test_an_unknown_package_is_a_clear_error():
-    with pytest.raises(ValueError, match="cannot find the package 'no_such_pkg_xyz'"):
+    with pytest.raises(
+        ValueError, match="cannot find the package 'no_such_pkg_xyz'"
+    ):
         Package("no_such_pkg_xyz")
 
 
 # --- the build: change a function, rebuild ---------------------------------------
 
+
 def cache_records(out: Path) -> dict[str, int]:
     """{page name: jupyter-cache record id}; a new id means the page was executed again."""
     from jupyter_cache import get_cache
 
-    records = get_cache(out / "_build" / ".jupyter_cache").list_cache_records()
+    records = get_cache(
+        out / "_build" / ".jupyter_cache"
+    ).list_cache_records()
     return {Path(r.uri).stem: r.pk for r in records}
 
 
 def output_text(out: Path, doc: str) -> str:
     html = (out / "_build" / "html" / "book" / f"{doc}.html").read_text()
-    return " ".join(s.get_text() for s in BeautifulSoup(html, "html.parser").select(".cell_output"))
+    return " ".join(
+        s.get_text()
+        for s in BeautifulSoup(html, "html.parser").select(".cell_output")
+    )
 
 
 def build(src: Path, out: Path) -> str:
@@ -107,25 +139,50 @@ def build(src: Path, out: Path) -> str:
 
 
 @pytest.mark.slow
-def test_changing_a_module_reexecutes_only_the_pages_importing_it(tmp_path, monkeypatch):
+def test_changing_a_module_reexecutes_only_the_pages_importing_it(
+    tmp_path, monkeypatch
+):
     src = copy_book(tmp_path / "src")
-    shutil.copytree(REPO / "code", src / "code", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    (src / "node_modules").symlink_to(REPO / "node_modules")  # the site's own scripts (npm ci), as installed
+    shutil.copytree(
+        REPO / "code",
+        src / "code",
+        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
+    )
+    (src / "node_modules").symlink_to(
+        REPO / "node_modules"
+    )  # the site's own scripts (npm ci), as installed
     package = src / "code" / "dlcourse"
     # two new modules of the copied package: the page imports `probe_page`, which imports
     # `probe_core`, which reads a data file (tracked like the runs that dlcourse.runs reads)
-    write_package(package, {
-        "probe_core.py": "from dlcourse import REPO_ROOT\n\n\ndef word() -> str:\n"
-                         "    return (REPO_ROOT / 'probe' / 'word.txt').read_text().strip()\n",
-        "probe_page.py": "from .probe_core import word\n\n\ndef message() -> str:\n    return f'probe says {word()}'\n",
-    })
+    write_package(
+        package,
+        {
+            "probe_core.py": "from dlcourse import REPO_ROOT\n\n\ndef word() -> str:\n"
+            "    return (REPO_ROOT / 'probe' / 'word.txt').read_text().strip()\n",
+            "probe_page.py": "from .probe_core import word\n\n\ndef message() -> str:\n    return f'probe says {word()}'\n",
+        },
+    )
     write_package(src, {"probe/word.txt": "first\n"})
     config = yaml.safe_load((src / "_config.yml").read_text())
-    config["sphinx"]["config"]["stale_pages_data"] = {"dlcourse.probe_core": ["probe/*.txt"]}
+    config["sphinx"]["config"]["stale_pages_data"] = {
+        "dlcourse.probe_core": ["probe/*.txt"]
+    }
     (src / "_config.yml").write_text(yaml.safe_dump(config))
-    (src / "book" / "depends.md").write_text(page("Depends", "from dlcourse import probe_page\nprint(probe_page.message())"))
-    (src / "book" / "unrelated.md").write_text(page("Unrelated", "from dlcourse.activations import sigmoid\nprint(sigmoid(0.0))"))
-    (src / "_toc.yml").write_text("format: jb-book\nroot: book/depends\nchapters:\n  - file: book/unrelated\n")
+    (src / "book" / "depends.md").write_text(
+        page(
+            "Depends",
+            "from dlcourse import probe_page\nprint(probe_page.message())",
+        )
+    )
+    (src / "book" / "unrelated.md").write_text(
+        page(
+            "Unrelated",
+            "from dlcourse.activations import sigmoid\nprint(sigmoid(0.0))",
+        )
+    )
+    (src / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/depends\nchapters:\n  - file: book/unrelated\n"
+    )
     # the build (Sphinx and its kernels) imports the copy, never the installed package
     monkeypatch.setenv("PYTHONPATH", str(src / "code"))
     out = tmp_path / "out"
@@ -133,7 +190,9 @@ def test_changing_a_module_reexecutes_only_the_pages_importing_it(tmp_path, monk
     build(src, out)
     first = cache_records(out)
     assert set(first) == {"depends", "unrelated"}
-    assert "probe says first" in output_text(out, "depends")  # only the copy has probe_page
+    assert "probe says first" in output_text(
+        out, "depends"
+    )  # only the copy has probe_page
     assert "0.5" in output_text(out, "unrelated")
 
     log = build(src, out)  # nothing changed: nothing runs
@@ -141,17 +200,31 @@ def test_changing_a_module_reexecutes_only_the_pages_importing_it(tmp_path, monk
     assert "[stale_pages]" not in log
 
     core = package / "probe_core.py"
-    core.write_text(core.read_text().replace(".strip()", ".strip().upper()"))  # change the function
+    core.write_text(
+        core.read_text().replace(".strip()", ".strip().upper()")
+    )  # change the function
     log = build(src, out)
     now = cache_records(out)
     assert "probe says FIRST" in output_text(out, "depends")
-    assert now["depends"] != first["depends"], "the dependent page was not executed again"
-    assert now["unrelated"] == first["unrelated"], "an unrelated page was executed again"
-    assert "[stale_pages] book/depends: re-executing, changed: dlcourse.probe_core" in log
+    assert now["depends"] != first["depends"], (
+        "the dependent page was not executed again"
+    )
+    assert now["unrelated"] == first["unrelated"], (
+        "an unrelated page was executed again"
+    )
+    assert (
+        "[stale_pages] book/depends: re-executing, changed: dlcourse.probe_core"
+        in log
+    )
     assert "book/unrelated: re-executing" not in log
 
-    (src / "probe" / "word.txt").write_text("second\n")  # change the data the module reads
+    (src / "probe" / "word.txt").write_text(
+        "second\n"
+    )  # change the data the module reads
     log = build(src, out)
     assert "probe says SECOND" in output_text(out, "depends")
     assert cache_records(out)["unrelated"] == first["unrelated"]
-    assert "[stale_pages] book/depends: re-executing, changed: probe/word.txt" in log
+    assert (
+        "[stale_pages] book/depends: re-executing, changed: probe/word.txt"
+        in log
+    )

@@ -32,9 +32,15 @@ def test_an_epoch_visits_every_image_once_in_a_new_order():
     generator = torch.Generator().manual_seed(0)
     first = torch.cat(list(shuffled_batches(N, BATCH, generator)))
     second = torch.cat(list(shuffled_batches(N, BATCH, generator)))
-    assert torch.equal(first.sort().values, torch.arange(N)) and torch.equal(second.sort().values, torch.arange(N))
+    assert torch.equal(first.sort().values, torch.arange(N)) and torch.equal(
+        second.sort().values, torch.arange(N)
+    )
     assert not torch.equal(first, second)
-    assert [len(b) for b in shuffled_batches(25, 10, generator)] == [10, 10, 5]
+    assert [len(b) for b in shuffled_batches(25, 10, generator)] == [
+        10,
+        10,
+        5,
+    ]
 
 
 def test_fast_loop_equals_the_dataloader_loop_on_the_same_batches():
@@ -44,7 +50,11 @@ def test_fast_loop_equals_the_dataloader_loop_on_the_same_batches():
     """
     images, labels = mnist_tensors(train=True)
     order = torch.randperm(N, generator=torch.Generator().manual_seed(1))
-    loader = DataLoader(Subset(mnist(train=True), range(N)), batch_size=BATCH, sampler=order.tolist())
+    loader = DataLoader(
+        Subset(mnist(train=True), range(N)),
+        batch_size=BATCH,
+        sampler=order.tolist(),
+    )
     models = []
     for _ in range(2):
         torch.manual_seed(0)
@@ -53,7 +63,14 @@ def test_fast_loop_equals_the_dataloader_loop_on_the_same_batches():
     channels_last(models[1][0])
     loss_fn = nn.CrossEntropyLoss()
     slow = train_epoch_dataloader(*models[0], loss_fn, loader)
-    fast = train_epoch(*models[1], loss_fn, images[:N], labels[:N], BATCH, torch.Generator().manual_seed(1))
+    fast = train_epoch(
+        *models[1],
+        loss_fn,
+        images[:N],
+        labels[:N],
+        BATCH,
+        torch.Generator().manual_seed(1),
+    )
     assert len(fast) == N // BATCH
     assert torch.allclose(torch.tensor(fast), torch.tensor(slow), atol=1e-5)
     for p, q in zip(models[0][0].parameters(), models[1][0].parameters()):
@@ -70,14 +87,20 @@ def test_channels_last_changes_the_layout_of_weights_and_gradients_not_their_val
     layouts = []
 
     def record_layout(module, inputs, out):
-        out.register_hook(lambda grad: layouts.append(grad.is_contiguous(memory_format=torch.channels_last)))
+        out.register_hook(
+            lambda grad: layouts.append(
+                grad.is_contiguous(memory_format=torch.channels_last)
+            )
+        )
 
     for module in (fast.conv1, fast.conv2, fast.pool):
         module.register_forward_hook(record_layout)
     plain(x).logsumexp(dim=1).sum().backward()
     fast(x).logsumexp(dim=1).sum().backward()
     # conv1, pool, conv2, pool: the last pool's output is flattened, which alone would hand back NCHW
-    assert layouts == [True] * 4, "every gradient flowing back through the maps should be channels-last"
+    assert layouts == [True] * 4, (
+        "every gradient flowing back through the maps should be channels-last"
+    )
     assert fast.conv2.weight.is_contiguous(memory_format=torch.channels_last)
     for p, q in zip(plain.parameters(), fast.parameters()):
         assert torch.allclose(p.grad, q.grad, atol=1e-6)

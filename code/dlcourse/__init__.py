@@ -7,7 +7,8 @@ reader runs in a page is the same code the tests check.
 
 from pathlib import Path
 
-#: The repository root: the folder that holds ``data/``, ``runs/`` and ``book/``.
+#: The repository root, the folder that holds ``data/``, ``runs/`` and
+#: ``book/``.
 #: The package is installed in editable mode (``pip install -e .``), so this
 #: resolves to the checkout the book is built from.
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -10,28 +10,33 @@ import numpy as np
 
 
 def step(z: np.ndarray) -> np.ndarray:
-    """Heaviside step: the perceptron's output rule, 0 for z <= 0 and 1 for z > 0."""
+    """Heaviside step: the perceptron's output rule, 0 for z <= 0 and 1 for z
+    > 0."""
     return (np.asarray(z) > 0).astype(float)
 
 
 def step_prime(z: np.ndarray) -> np.ndarray:
-    """Derivative of the step: 0 wherever it exists (it is undefined at 0), so no gradient flows."""
+    """Derivative of the step: 0 wherever it exists (it is undefined at 0),
+    so no gradient flows."""
     return np.zeros_like(np.asarray(z, dtype=float))
 
 
 def sigmoid(z: np.ndarray, slope: float = 1.0) -> np.ndarray:
-    """Logistic sigmoid 1 / (1 + e^(-slope·z)): a smooth step; larger slope, sharper step."""
+    """Logistic sigmoid 1 / (1 + e^(-slope·z)): a smooth step; larger slope,
+    sharper step."""
     return 1.0 / (1.0 + np.exp(-slope * np.asarray(z, dtype=float)))
 
 
 def sigmoid_prime(z: np.ndarray, slope: float = 1.0) -> np.ndarray:
-    """σ′(z) = slope·σ(z)(1 − σ(z)): cheap to compute from σ itself, at most slope/4."""
+    """σ′(z) = slope·σ(z)(1 − σ(z)): cheap to compute from σ itself, at most
+    slope/4."""
     s = sigmoid(z, slope)
     return slope * s * (1.0 - s)
 
 
 def tanh(z: np.ndarray) -> np.ndarray:
-    """Hyperbolic tangent: a sigmoid rescaled to (−1, 1) and centred on zero."""
+    """Hyperbolic tangent: a sigmoid rescaled to (−1, 1) and centred on
+    zero."""
     return np.tanh(np.asarray(z, dtype=float))
 
 
@@ -41,7 +46,8 @@ def tanh_prime(z: np.ndarray) -> np.ndarray:
 
 
 def relu(z: np.ndarray) -> np.ndarray:
-    """Rectified linear unit max(0, z): no saturation for z > 0, so gradients do not vanish there."""
+    """Rectified linear unit max(0, z): no saturation for z > 0, so gradients
+    do not vanish there."""
     return np.maximum(0.0, np.asarray(z, dtype=float))
 
 

@@ -1,7 +1,8 @@
-"""The lecture's convolutional network for MNIST, defined once for every chapter and run.
+"""The lecture's convolutional network for MNIST, defined once for every
+chapter and run.
 
-conv 1→32 (3×3, stride 1, padding 1) → ReLU → 2×2 max-pool
-→ conv 32→64 (3×3, stride 1) → ReLU → 2×2 max-pool → flatten → linear → 10 class scores.
+conv 1→32 (3×3, stride 1, padding 1) → ReLU → 2×2 max-pool → conv 32→64 (3×3,
+stride 1) → ReLU → 2×2 max-pool → flatten → linear → 10 class scores.
 """
 
 import torch
@@ -9,18 +10,21 @@ from torch import nn
 
 
 class LectureCNN(nn.Module):
-    """The CNN of the lecture. Outputs raw scores (logits); cross entropy applies the softmax."""
+    """The CNN of the lecture. Outputs raw scores (logits); cross entropy
+    applies the softmax."""
 
     def __init__(self) -> None:
         super().__init__()
         self.conv1 = nn.Conv2d(1, 32, kernel_size=3, stride=1, padding=1)
         self.conv2 = nn.Conv2d(32, 64, kernel_size=3, stride=1)
         self.pool = nn.MaxPool2d(2)
-        # The lecture's "mystery" input size: 64 maps of 6×6 pixels (see flattened_size).
+        # The lecture's "mystery" input size: 64 maps of 6×6 pixels (see
+        # flattened_size).
         self.fc = nn.Linear(64 * 6 * 6, 10)
 
     def features(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """The feature maps after each convolution and its ReLU, before pooling (for plots)."""
+        """The feature maps after each convolution and its ReLU, before
+        pooling (for plots)."""
         a1 = torch.relu(self.conv1(x))
         a2 = torch.relu(self.conv2(self.pool(a1)))
         return a1, a2

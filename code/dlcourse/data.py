@@ -1,11 +1,13 @@
-"""MNIST from the copy shipped in the repository, as ordinary torchvision datasets.
+"""MNIST from the copy shipped in the repository, as ordinary torchvision
+datasets.
 
-The book builds offline, so ``data/MNIST/raw/`` ships the four original files,
-gzip-compressed, with their SHA-256 sums. torchvision checks the MD5 of the
-*compressed* files it downloads, and ours were recompressed, so instead we
-verify our own checksums and decompress each file once, next to the ``.gz``,
-where ``torchvision.datasets.MNIST`` looks first. From then on torchvision
-loads the data exactly as in the lecture and never touches the network.
+The book builds offline, so ``data/MNIST/raw/`` ships the four original
+files, gzip-compressed, with their SHA-256 sums. torchvision checks the MD5
+of the *compressed* files it downloads, and ours were recompressed, so
+instead we verify our own checksums and decompress each file once, next to
+the ``.gz``, where ``torchvision.datasets.MNIST`` looks first. From then on
+torchvision loads the data exactly as in the lecture and never touches the
+network.
 """
 
 import gzip
@@ -31,11 +33,13 @@ FILES = (
 
 
 class DataError(RuntimeError):
-    """The shipped MNIST copy is missing or damaged; the message says which file and how to fix it."""
+    """The shipped MNIST copy is missing or damaged; the message says which
+    file and how to fix it."""
 
 
 def sha256(path: Path) -> str:
-    """Hex SHA-256 of a file, read in chunks so large files need little memory."""
+    """Hex SHA-256 of a file, read in chunks so large files need little
+    memory."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -55,8 +59,9 @@ def read_checksums(path: Path) -> dict[str, str]:
 
 def _fix(path: Path) -> str:
     return (
-        f"Fix: restore it from git (git checkout -- {path.name} in {path.parent}), "
-        "or, when online, call dlcourse.data.mnist(..., download=True) to let torchvision download MNIST."
+        f"Fix: restore it from git (git checkout -- {path.name} in "
+        f"{path.parent}), or, when online, call dlcourse.data.mnist(..., "
+        "download=True) to let torchvision download MNIST."
     )
 
 
@@ -66,13 +71,17 @@ def _check(path: Path, expected: str) -> None:
     actual = sha256(path)
     if actual != expected:
         raise DataError(
-            f"MNIST file corrupt: {path} has sha256 {actual}, expected {expected}. {_fix(path)}"
+            f"MNIST file corrupt: {path} has sha256 {actual}, expected "
+            f"{expected}. {_fix(path)}"
         )
 
 
 def _decompress(gz: Path, target: Path) -> None:
-    """Write the decompressed file under a temporary name, then rename: never a half-written file."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    """Write the decompressed file under a temporary name, then rename: never
+    a half-written file."""
+    fd, tmp = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+    )
     try:
         with os.fdopen(fd, "wb") as out, gzip.open(gz, "rb") as src:
             shutil.copyfileobj(src, out)
@@ -83,22 +92,33 @@ def _decompress(gz: Path, target: Path) -> None:
 
 
 def prepare_mnist(root: Path = DATA_ROOT) -> Path:
-    """Verify the shipped ``.gz`` files and decompress them once; return the dataset root.
+    """Verify the shipped ``.gz`` files and decompress them once; return the
+    dataset root.
 
-    Raises DataError naming the file when one is missing or does not match ``SHA256SUMS``.
+    Raises DataError naming the file when one is missing or does not match
+    ``SHA256SUMS``.
     """
     raw = Path(root) / "MNIST" / "raw"
     sums_file = raw / "SHA256SUMS"
     if not sums_file.exists():
-        raise DataError(f"No shipped MNIST checksums at {sums_file}. {_fix(sums_file)}")
+        raise DataError(
+            f"No shipped MNIST checksums at {sums_file}. {_fix(sums_file)}"
+        )
     packed = read_checksums(sums_file)
     unpacked_file = raw / "SHA256SUMS.uncompressed"
-    unpacked = read_checksums(unpacked_file) if unpacked_file.exists() else {}
+    unpacked = (
+        read_checksums(unpacked_file) if unpacked_file.exists() else {}
+    )
     for name in FILES:
         gz, target = raw / f"{name}.gz", raw / name
         _check(gz, packed[f"{name}.gz"])
-        if target.exists() and name in unpacked and sha256(target) != unpacked[name]:
-            target.unlink()  # a stale or damaged decompression: redo it from the verified .gz
+        if (
+            target.exists()
+            and name in unpacked
+            and sha256(target) != unpacked[name]
+        ):
+            # a stale or damaged decompression: redo it from the verified .gz
+            target.unlink()
         if not target.exists():
             _decompress(gz, target)
     return Path(root)
@@ -110,11 +130,12 @@ def mnist(
     root: Path | None = None,
     download: bool = False,
 ) -> datasets.MNIST:
-    """The MNIST training (60,000) or test (10,000) set as a ``torchvision.datasets.MNIST``.
+    """The MNIST training (60,000) or test (10,000) set as a
+    ``torchvision.datasets.MNIST``.
 
-    ``transform`` defaults to ``transforms.ToTensor()``, as in the lecture. With
-    ``download=True`` a missing or damaged shipped copy is replaced by torchvision's
-    own download (needs the internet).
+    ``transform`` defaults to ``transforms.ToTensor()``, as in the lecture.
+    With ``download=True`` a missing or damaged shipped copy is replaced by
+    torchvision's own download (needs the internet).
     """
     root = Path(root) if root is not None else DATA_ROOT
     transform = transforms.ToTensor() if transform is None else transform
@@ -123,4 +144,6 @@ def mnist(
     except DataError:
         if not download:
             raise
-    return datasets.MNIST(root=str(root), train=train, transform=transform, download=download)
+    return datasets.MNIST(
+        root=str(root), train=train, transform=transform, download=download
+    )

@@ -1,4 +1,5 @@
-"""Looking at a trained network: its mistakes, its confusion matrix, smoothed loss curves, digit grids."""
+"""Looking at a trained network: its mistakes, its confusion matrix, smoothed
+loss curves, digit grids."""
 
 from collections.abc import Sequence
 
@@ -7,32 +8,60 @@ import numpy as np
 import torch
 
 
-def confusion_matrix(predictions: torch.Tensor, labels: torch.Tensor, classes: int = 10) -> torch.Tensor:
-    """Entry (i, j) counts the images of digit i that were predicted as j; the diagonal is right."""
-    return torch.bincount(labels * classes + predictions, minlength=classes * classes).view(classes, classes)
+def confusion_matrix(
+    predictions: torch.Tensor, labels: torch.Tensor, classes: int = 10
+) -> torch.Tensor:
+    """Entry (i, j) counts the images of digit i that were predicted as j;
+    the diagonal is right."""
+    return torch.bincount(
+        labels * classes + predictions, minlength=classes * classes
+    ).view(classes, classes)
 
 
-def misclassified(predictions: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+def misclassified(
+    predictions: torch.Tensor, labels: torch.Tensor
+) -> torch.Tensor:
     """The indices of the images whose prediction is wrong."""
     return (predictions != labels).nonzero().squeeze(1)
 
 
 def moving_average(values: Sequence[float], window: int) -> np.ndarray:
-    """The mean of each run of ``window`` consecutive values: the trend under noisy batch losses."""
-    return np.convolve(np.asarray(values, dtype=float), np.ones(window) / window, mode="valid")
+    """The mean of each run of ``window`` consecutive values: the trend under
+    noisy batch losses."""
+    return np.convolve(
+        np.asarray(values, dtype=float),
+        np.ones(window) / window,
+        mode="valid",
+    )
 
 
 def show_digits(
-    images: torch.Tensor, titles: Sequence[str] | None = None, ncols: int = 10, size: float = 1.0
+    images: torch.Tensor,
+    titles: Sequence[str] | None = None,
+    ncols: int = 10,
+    size: float = 1.0,
 ) -> plt.Figure:
-    """A grid of images or feature maps (any size, any value range), with an optional title above each."""
-    images = images.detach().reshape(len(images), *images.shape[-2:]).float().cpu()
+    """A grid of images or feature maps (any size, any value range), with an
+    optional title above each."""
+    images = (
+        images.detach()
+        .reshape(len(images), *images.shape[-2:])
+        .float()
+        .cpu()
+    )
     nrows = -(-len(images) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * size * (1.3 if titles else 1.0)), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(ncols * size, nrows * size * (1.3 if titles else 1.0)),
+        squeeze=False,
+    )
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < len(images):
-            ax.imshow(images[i], cmap="gray_r", interpolation="nearest")  # the pixels as they are, and small PNGs
+            ax.imshow(
+                images[i], cmap="gray_r", interpolation="nearest"
+            )  # the pixels as they are, and small PNGs
             if titles:
                 ax.set_title(titles[i], fontsize=9)
     fig.tight_layout()

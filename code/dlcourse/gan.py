@@ -1,13 +1,15 @@
-"""A generative adversarial network (Goodfellow et al. 2014) that makes MNIST digits.
+"""A generative adversarial network (Goodfellow et al. 2014) that makes MNIST
+digits.
 
-A generator G turns random noise z into an image; a discriminator D outputs the
-score (logit) of "this image is real". They play the minimax game
+A generator G turns random noise z into an image; a discriminator D outputs
+the score (logit) of "this image is real". They play the minimax game
 
     min_G max_D  E_x[log D(x)] + E_z[log(1 - D(G(z)))].
 
-D takes a gradient step to tell real from generated images better, then G takes one
-to fool D. As in the paper, G maximises log D(G(z)) instead of minimising
-log(1 - D(G(z))): same fixed point, but strong gradients while G is still bad.
+D takes a gradient step to tell real from generated images better, then G
+takes one to fool D. As in the paper, G maximises log D(G(z)) instead of
+minimising log(1 - D(G(z))): same fixed point, but strong gradients while G
+is still bad.
 """
 
 import torch
@@ -25,9 +27,12 @@ class Generator(nn.Module):
         super().__init__()
         self.noise_dim = noise_dim
         self.net = nn.Sequential(
-            nn.Linear(noise_dim, 256), nn.LeakyReLU(0.2),
-            nn.Linear(256, 512), nn.LeakyReLU(0.2),
-            nn.Linear(512, 784), nn.Tanh(),
+            nn.Linear(noise_dim, 256),
+            nn.LeakyReLU(0.2),
+            nn.Linear(256, 512),
+            nn.LeakyReLU(0.2),
+            nn.Linear(512, 784),
+            nn.Tanh(),
         )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
@@ -35,14 +40,17 @@ class Generator(nn.Module):
 
 
 class Discriminator(nn.Module):
-    """784 pixels → 256 → 128 → one logit: large when D thinks the image is real."""
+    """784 pixels → 256 → 128 → one logit: large when D thinks the image is
+    real."""
 
     def __init__(self) -> None:
         super().__init__()
         self.net = nn.Sequential(
             nn.Flatten(),
-            nn.Linear(784, 256), nn.LeakyReLU(0.2),
-            nn.Linear(256, 128), nn.LeakyReLU(0.2),
+            nn.Linear(784, 256),
+            nn.LeakyReLU(0.2),
+            nn.Linear(256, 128),
+            nn.LeakyReLU(0.2),
             nn.Linear(128, 1),
         )
 
@@ -51,24 +59,33 @@ class Discriminator(nn.Module):
 
 
 def build(recipe: dict) -> Generator:
-    """The untrained generator of a recipe (the run keeps only G: D is only needed for training)."""
+    """The untrained generator of a recipe (the run keeps only G: D is only
+    needed for training)."""
     return Generator(recipe["noise_dim"])
 
 
-def noise(n: int, noise_dim: int, generator: torch.Generator | None = None) -> torch.Tensor:
+def noise(
+    n: int, noise_dim: int, generator: torch.Generator | None = None
+) -> torch.Tensor:
     """n standard-normal noise vectors: the generator's input."""
     return torch.randn(n, noise_dim, generator=generator)
 
 
 def to_pixels(images: torch.Tensor) -> torch.Tensor:
-    """Map the generator's [-1, 1] output to bytes 0..255 (to store or show)."""
+    """Map the generator's [-1, 1] output to bytes 0..255 (to store or
+    show)."""
     return ((images.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
 
 
-def discriminator_loss(D: nn.Module, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-    """-[log D(x) + log(1 - D(G(z)))]: D should say 1 to real images, 0 to generated ones."""
+def discriminator_loss(
+    D: nn.Module, real: torch.Tensor, fake: torch.Tensor
+) -> torch.Tensor:
+    """-[log D(x) + log(1 - D(G(z)))]: D should say 1 to real images, 0 to
+    generated ones."""
     real_logits, fake_logits = D(real), D(fake)
-    return bce(real_logits, torch.ones_like(real_logits)) + bce(fake_logits, torch.zeros_like(fake_logits))
+    return bce(real_logits, torch.ones_like(real_logits)) + bce(
+        fake_logits, torch.zeros_like(fake_logits)
+    )
 
 
 def generator_loss(D: nn.Module, fake: torch.Tensor) -> torch.Tensor:
@@ -77,28 +94,46 @@ def generator_loss(D: nn.Module, fake: torch.Tensor) -> torch.Tensor:
     return bce(logits, torch.ones_like(logits))
 
 
-def fit_gan(G: Generator, recipe: dict, device: str | torch.device) -> tuple[dict, dict]:
-    """Alternate one D step and one G step per batch of real images (scaled to [-1, 1]).
+def fit_gan(
+    G: Generator, recipe: dict, device: str | torch.device
+) -> tuple[dict, dict]:
+    """Alternate one D step and one G step per batch of real images (scaled
+    to [-1, 1]).
 
-    Returns every batch's two losses, and as tensors the generator's images for the
-    same fixed noise after selected epochs (to show samples across training).
+    Returns every batch's two losses, and as tensors the generator's images
+    for the same fixed noise after selected epochs (to show samples across
+    training).
     """
     generator = torch.Generator().manual_seed(recipe["seed"])
     images, _ = mnist_tensors(train=True, device=device)
     images = images[: recipe.get("subset")] * 2 - 1
     D = Discriminator().to(device)
-    betas = (0.5, 0.999)  # the momentum setting usual for GANs (Radford et al. 2016)
+    betas = (
+        0.5,
+        0.999,
+    )  # the momentum setting usual for GANs (Radford et al. 2016)
     opt_D = torch.optim.Adam(D.parameters(), lr=recipe["lr"], betas=betas)
     opt_G = torch.optim.Adam(G.parameters(), lr=recipe["lr"], betas=betas)
     fixed_noise = noise(64, G.noise_dim, generator).to(device)
-    snapshot_epochs = sorted({1, 2, 5, 10, recipe["epochs"] // 2, recipe["epochs"]} & set(range(1, recipe["epochs"] + 1)))
-    metrics = {"batch_d_loss": [], "batch_g_loss": [], "sample_epochs": snapshot_epochs}
+    snapshot_epochs = sorted(
+        {1, 2, 5, 10, recipe["epochs"] // 2, recipe["epochs"]}
+        & set(range(1, recipe["epochs"] + 1))
+    )
+    metrics = {
+        "batch_d_loss": [],
+        "batch_g_loss": [],
+        "sample_epochs": snapshot_epochs,
+    }
     samples = []
     steps = -(-len(images) // recipe["batch_size"]) * recipe["epochs"]
-    with tqdm(total=steps, desc=recipe["name"], unit="step", mininterval=10) as progress:
+    with tqdm(
+        total=steps, desc=recipe["name"], unit="step", mininterval=10
+    ) as progress:
         for epoch in range(1, recipe["epochs"] + 1):
             d_losses, g_losses = [], []
-            for idx in shuffled_batches(len(images), recipe["batch_size"], generator, images.device):
+            for idx in shuffled_batches(
+                len(images), recipe["batch_size"], generator, images.device
+            ):
                 real = images[idx]
                 fake = G(noise(len(real), G.noise_dim, generator).to(device))
                 opt_D.zero_grad()
@@ -117,5 +152,11 @@ def fit_gan(G: Generator, recipe: dict, device: str | torch.device) -> tuple[dic
             if epoch in snapshot_epochs:
                 with torch.no_grad():
                     samples.append(to_pixels(G(fixed_noise)))
-            progress.set_postfix(d_loss=metrics["batch_d_loss"][-1], g_loss=metrics["batch_g_loss"][-1])
-    return metrics, {"samples": torch.stack(samples), "fixed_noise": fixed_noise}
+            progress.set_postfix(
+                d_loss=metrics["batch_d_loss"][-1],
+                g_loss=metrics["batch_g_loss"][-1],
+            )
+    return metrics, {
+        "samples": torch.stack(samples),
+        "fixed_noise": fixed_noise,
+    }

@@ -1,4 +1,5 @@
-"""Loss functions: how wrong a network's output is, as one number training can lower.
+"""Loss functions: how wrong a network's output is, as one number training
+can lower.
 
 Classification losses are written as functions of the **margin** m = y·s, the
 score s times the label y ∈ {−1, +1}: m > 0 means the example is on the right
@@ -11,25 +12,30 @@ import numpy as np
 
 
 def zero_one(margin: np.ndarray) -> np.ndarray:
-    """1 for a mistake (m ≤ 0), 0 otherwise: what we care about, but flat, so it has no gradient."""
+    """1 for a mistake (m ≤ 0), 0 otherwise: what we care about, but flat, so
+    it has no gradient."""
     return (np.asarray(margin) <= 0).astype(float)
 
 
 def logistic(margin: np.ndarray) -> np.ndarray:
-    """ln(1 + e^(−m)): smooth, never zero, and close to linear for large mistakes.
+    """ln(1 + e^(−m)): smooth, never zero, and close to linear for large
+    mistakes.
 
-    Written with logaddexp so that e^(−m) cannot overflow for very wrong scores.
+    Written with logaddexp so that e^(−m) cannot overflow for very wrong
+    scores.
     """
     return np.logaddexp(0.0, -np.asarray(margin, dtype=float))
 
 
 def hinge(margin: np.ndarray) -> np.ndarray:
-    """max(0, 1 − m), the support vector machine's loss: zero once the margin reaches 1."""
+    """max(0, 1 − m), the support vector machine's loss: zero once the margin
+    reaches 1."""
     return np.maximum(0.0, 1.0 - np.asarray(margin, dtype=float))
 
 
 def squared_margin(margin: np.ndarray) -> np.ndarray:
-    """(1 − m)², which equals the squared error (y − s)² when y = ±1; it also punishes being too right."""
+    """(1 − m)², which equals the squared error (y − s)² when y = ±1; it also
+    punishes being too right."""
     return (1.0 - np.asarray(margin, dtype=float)) ** 2
 
 
@@ -44,17 +50,24 @@ def squared_error_gradient(a: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def cross_entropy(a: np.ndarray, y: np.ndarray) -> float:
-    """−Σ [y ln a + (1 − y) ln(1 − a)]: outputs a in (0, 1), targets y in {0, 1}."""
+    """−Σ [y ln a + (1 − y) ln(1 − a)]: outputs a in (0, 1), targets y
+    in {0, 1}."""
     return -float(np.sum(y * np.log(a) + (1 - y) * np.log(1 - a)))
 
 
 def cross_entropy_gradient(a: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """∇_a of the cross entropy: (a − y) / (a(1 − a)), which cancels a sigmoid's σ′ = a(1 − a)."""
+    """∇_a of the cross entropy: (a − y) / (a(1 − a)), which cancels a
+    sigmoid's σ′ = a(1 − a)."""
     return (a - y) / (a * (1 - a))
 
 
 #: Margin losses by name, for the side-by-side plot.
-MARGIN_LOSSES = {"0-1": zero_one, "logistic": logistic, "hinge": hinge, "squared": squared_margin}
+MARGIN_LOSSES = {
+    "0-1": zero_one,
+    "logistic": logistic,
+    "hinge": hinge,
+    "squared": squared_margin,
+}
 
 #: Output losses L(a, y) with their gradients ∇_a L, for backpropagation.
 LOSSES = {

@@ -16,21 +16,29 @@ def perceptron(x: np.ndarray, w: np.ndarray, b: float) -> int:
 
 
 def binary_inputs(n: int = 2) -> list[tuple[int, ...]]:
-    """All 2**n binary input vectors in counting order: (0,0), (0,1), (1,0), (1,1) for n=2."""
+    """All 2**n binary input vectors in counting order: (0,0), (0,1), (1,0),
+    (1,1) for n=2."""
     return list(product((0, 1), repeat=n))
 
 
-def truth_table(w: np.ndarray, b: float) -> list[tuple[tuple[int, ...], int]]:
-    """Each binary input paired with the perceptron's output, as in the lecture's table."""
+def truth_table(
+    w: np.ndarray, b: float
+) -> list[tuple[tuple[int, ...], int]]:
+    """Each binary input paired with the perceptron's output, as in the
+    lecture's table."""
     w = np.asarray(w, dtype=float)
-    return [(x, perceptron(np.array(x), w, b)) for x in binary_inputs(len(w))]
+    return [
+        (x, perceptron(np.array(x), w, b)) for x in binary_inputs(len(w))
+    ]
 
 
 def outputs_as_option(w: np.ndarray, b: float) -> str:
-    """The outputs on all binary inputs written as a quiz option, e.g. ``'1,1,1,0'``."""
+    """The outputs on all binary inputs written as a quiz option, e.g.
+    ``'1,1,1,0'``."""
     return ",".join(str(y) for _, y in truth_table(w, b))
 
 
 def nand(x1: int, x2: int) -> int:
-    """Logical NAND, the gate the lecture's perceptron (w = (-2, -2), b = 3) computes."""
+    """Logical NAND, the gate the lecture's perceptron (w = (-2, -2), b = 3)
+    computes."""
     return int(not (x1 and x2))

@@ -1,12 +1,14 @@
-"""Training a classifier on MNIST: the lecture's DataLoader loop and a faster loop with the same maths.
+"""Training a classifier on MNIST: the lecture's DataLoader loop and a faster
+loop with the same maths.
 
-The lecture feeds the network through a ``DataLoader``: every batch of 10 images is
-made by converting 10 PIL images with ``ToTensor`` and stacking them. MNIST is only
-47 MB as floats, so the fast loop converts it once, keeps it as two tensors on the
-training device, and makes each batch by indexing with a slice of a shuffled
-permutation. It also stores the convolution weights channels-last (see
-:func:`channels_last`). Each epoch still visits every image once in a random order,
-and every step is the same :func:`step`, so both loops do the same maths.
+The lecture feeds the network through a ``DataLoader``: every batch of 10
+images is made by converting 10 PIL images with ``ToTensor`` and stacking
+them. MNIST is only 47 MB as floats, so the fast loop converts it once, keeps
+it as two tensors on the training device, and makes each batch by indexing
+with a slice of a shuffled permutation. It also stores the convolution
+weights channels-last (see :func:`channels_last`). Each epoch still visits
+every image once in a random order, and every step is the same :func:`step`,
+so both loops do the same maths.
 """
 
 from collections.abc import Callable, Iterator
@@ -21,10 +23,14 @@ from dlcourse.data import mnist
 Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
-def mnist_tensors(train: bool = True, device: str | torch.device = "cpu") -> tuple[torch.Tensor, torch.Tensor]:
-    """All of MNIST's training (or test) images as one (N, 1, 28, 28) tensor in [0, 1], and the labels.
+def mnist_tensors(
+    train: bool = True, device: str | torch.device = "cpu"
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """All of MNIST's training (or test) images as one (N, 1, 28, 28) tensor
+    in [0, 1], and the labels.
 
-    Dividing the bytes by 255 is exactly what ``ToTensor`` does to each image.
+    Dividing the bytes by 255 is exactly what ``ToTensor`` does to each
+    image.
     """
     data = mnist(train=train)
     images = data.data.unsqueeze(1).float().div(255)
@@ -32,24 +38,31 @@ def mnist_tensors(train: bool = True, device: str | torch.device = "cpu") -> tup
 
 
 def shuffled_batches(
-    n: int, batch_size: int, generator: torch.Generator, device: str | torch.device = "cpu"
+    n: int,
+    batch_size: int,
+    generator: torch.Generator,
+    device: str | torch.device = "cpu",
 ) -> Iterator[torch.Tensor]:
-    """The indices of one epoch: a fresh random permutation of 0..n-1, cut into batches.
+    """The indices of one epoch: a fresh random permutation of 0..n-1, cut
+    into batches.
 
-    The permutation is drawn on the CPU (so a seed gives the same order on every device)
-    and moved to ``device`` once per epoch rather than once per batch.
+    The permutation is drawn on the CPU (so a seed gives the same order on
+    every device) and moved to ``device`` once per epoch rather than once per
+    batch.
     """
     order = torch.randperm(n, generator=generator).to(device)
     yield from order.split(batch_size)
 
 
 def channels_last(model: nn.Module) -> nn.Module:
-    """Store the model's convolution weights channels-last (NHWC), in place; returns the model.
+    """Store the model's convolution weights channels-last (NHWC), in place;
+    returns the model.
 
-    The numbers are the same, only their order in memory changes: oneDNN on a CPU and
-    cuDNN on a GPU then run the convolutions, and above all the max-pooling, vectorised
-    across channels. MNIST's one-channel images are already in both layouts, so the
-    activations follow the weights. Dense layers (2-D weights) are left as they are.
+    The numbers are the same, only their order in memory changes: oneDNN on a
+    CPU and cuDNN on a GPU then run the convolutions, and above all the
+    max-pooling, vectorised across channels. MNIST's one-channel images are
+    already in both layouts, so the activations follow the weights. Dense
+    layers (2-D weights) are left as they are.
     """
     model.to(memory_format=torch.channels_last)
     for module in model.modules():
@@ -57,19 +70,35 @@ def channels_last(model: nn.Module) -> nn.Module:
     return model
 
 
-def _channels_last_gradient(module: nn.Module, inputs: tuple, output: object) -> None:
-    """Ask for the gradient of a module's 4-D output in channels-last order too.
+def _channels_last_gradient(
+    module: nn.Module, inputs: tuple, output: object
+) -> None:
+    """Ask for the gradient of a module's 4-D output in channels-last order
+    too.
 
-    Flattening a channels-last map copies it in NCHW order, so without this the
-    gradient of the last map would come back NCHW, and the backward pass would start
-    by converting between the two layouts.
+    Flattening a channels-last map copies it in NCHW order, so without this
+    the gradient of the last map would come back NCHW, and the backward pass
+    would start by converting between the two layouts.
     """
-    if isinstance(output, torch.Tensor) and output.dim() == 4 and output.requires_grad:
-        output.register_hook(lambda grad: grad.contiguous(memory_format=torch.channels_last))
+    if (
+        isinstance(output, torch.Tensor)
+        and output.dim() == 4
+        and output.requires_grad
+    ):
+        output.register_hook(
+            lambda grad: grad.contiguous(memory_format=torch.channels_last)
+        )
 
 
-def step(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """One gradient step: forget old gradients, compute the loss, backpropagate, update the weights."""
+def step(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    loss_fn: Loss,
+    x: torch.Tensor,
+    y: torch.Tensor,
+) -> torch.Tensor:
+    """One gradient step: forget old gradients, compute the loss,
+    backpropagate, update the weights."""
     optimizer.zero_grad()
     loss = loss_fn(model(x), y)
     loss.backward()
@@ -78,9 +107,14 @@ def step(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss, x: t
 
 
 def train_epoch_dataloader(
-    model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Loss, loader: DataLoader, device: str | torch.device = "cpu"
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    loss_fn: Loss,
+    loader: DataLoader,
+    device: str | torch.device = "cpu",
 ) -> list[float]:
-    """The lecture's loop: one pass over a DataLoader, returning every batch's loss."""
+    """The lecture's loop: one pass over a DataLoader, returning every
+    batch's loss."""
     losses = []
     for x, y in loader:
         loss = step(model, optimizer, loss_fn, x.to(device), y.to(device))
@@ -98,29 +132,40 @@ def train_epoch(
     generator: torch.Generator,
     progress: tqdm | None = None,
 ) -> list[float]:
-    """The fast loop: one pass over tensors already on the device, returning every batch's loss.
+    """The fast loop: one pass over tensors already on the device, returning
+    every batch's loss.
 
-    The losses stay on the device until the epoch ends: reading each one back with
-    ``.item()`` would make a GPU wait for every step.
+    The losses stay on the device until the epoch ends: reading each one back
+    with ``.item()`` would make a GPU wait for every step.
     """
     losses = []
-    for idx in shuffled_batches(len(labels), batch_size, generator, labels.device):
-        losses.append(step(model, optimizer, loss_fn, images[idx], labels[idx]))
+    for idx in shuffled_batches(
+        len(labels), batch_size, generator, labels.device
+    ):
+        losses.append(
+            step(model, optimizer, loss_fn, images[idx], labels[idx])
+        )
         if progress is not None:
             progress.update()
     return torch.stack(losses).tolist()
 
 
 @torch.no_grad()
-def predict(model: nn.Module, images: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
+def predict(
+    model: nn.Module, images: torch.Tensor, batch_size: int = 1000
+) -> torch.Tensor:
     """The predicted digit (the largest score) for every image."""
     model.eval()
-    predictions = torch.cat([model(x).argmax(dim=1) for x in images.split(batch_size)])
+    predictions = torch.cat(
+        [model(x).argmax(dim=1) for x in images.split(batch_size)]
+    )
     model.train()
     return predictions
 
 
-def accuracy(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> float:
+def accuracy(
+    model: nn.Module, images: torch.Tensor, labels: torch.Tensor
+) -> float:
     """The fraction of images whose predicted digit is the label."""
     return (predict(model, images) == labels).float().mean().item()
 
@@ -134,27 +179,43 @@ def fit(
     metric: str,
     reconstruct: bool = False,
 ) -> dict:
-    """Train ``model`` on the MNIST training images with Adam, as the recipe says.
+    """Train ``model`` on the MNIST training images with Adam, as the recipe
+    says.
 
-    After each epoch the learning rate is multiplied by the recipe's ``lr_decay``
-    (default 1: constant) and ``evaluate(model)`` is recorded as ``epoch_<metric>``.
-    The targets are the labels, or the images themselves when ``reconstruct``.
-    A recipe may set ``subset`` to train on only the first images (for quick tests).
-    Returns every batch loss, the per-epoch metric and its final value.
+    After each epoch the learning rate is multiplied by the recipe's
+    ``lr_decay`` (default 1: constant) and ``evaluate(model)`` is recorded as
+    ``epoch_<metric>``. The targets are the labels, or the images themselves
+    when ``reconstruct``. A recipe may set ``subset`` to train on only the
+    first images (for quick tests). Returns every batch loss, the per-epoch
+    metric and its final value.
     """
     channels_last(model)
     generator = torch.Generator().manual_seed(recipe["seed"])
     images, labels = mnist_tensors(train=True, device=device)
-    images, labels = images[: recipe.get("subset")], labels[: recipe.get("subset")]
+    images, labels = (
+        images[: recipe.get("subset")],
+        labels[: recipe.get("subset")],
+    )
     targets = images if reconstruct else labels
     optimizer = torch.optim.Adam(model.parameters(), lr=recipe["lr"])
-    schedule = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=recipe.get("lr_decay", 1.0))
+    schedule = torch.optim.lr_scheduler.ExponentialLR(
+        optimizer, gamma=recipe.get("lr_decay", 1.0)
+    )
     steps = -(-len(images) // recipe["batch_size"]) * recipe["epochs"]
     metrics = {"batch_loss": [], f"epoch_{metric}": []}
-    with tqdm(total=steps, desc=recipe["name"], unit="step", mininterval=10) as progress:
+    with tqdm(
+        total=steps, desc=recipe["name"], unit="step", mininterval=10
+    ) as progress:
         for _ in range(recipe["epochs"]):
             metrics["batch_loss"] += train_epoch(
-                model, optimizer, loss_fn, images, targets, recipe["batch_size"], generator, progress
+                model,
+                optimizer,
+                loss_fn,
+                images,
+                targets,
+                recipe["batch_size"],
+                generator,
+                progress,
             )
             schedule.step()
             metrics[f"epoch_{metric}"].append(evaluate(model))
@@ -163,10 +224,18 @@ def fit(
     return metrics
 
 
-def fit_classifier(model: nn.Module, recipe: dict, device: str | torch.device) -> tuple[dict, dict]:
-    """Train a digit classifier with cross entropy; its metric is the accuracy on the 10,000 test images."""
+def fit_classifier(
+    model: nn.Module, recipe: dict, device: str | torch.device
+) -> tuple[dict, dict]:
+    """Train a digit classifier with cross entropy; its metric is the
+    accuracy on the 10,000 test images."""
     test_images, test_labels = mnist_tensors(train=False, device=device)
     metrics = fit(
-        model, recipe, device, nn.CrossEntropyLoss(), lambda m: accuracy(m, test_images, test_labels), "test_accuracy"
+        model,
+        recipe,
+        device,
+        nn.CrossEntropyLoss(),
+        lambda m: accuracy(m, test_images, test_labels),
+        "test_accuracy",
     )
     return metrics, {}
