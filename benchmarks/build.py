@@ -252,9 +252,8 @@ def measure(work: Path, logs: Path, skip_tests: bool) -> dict:
     }
     results["heaviest_page"] = heaviest_page(copy / "_build" / "html")
     if not skip_tests:
-        shutil.rmtree(
-            copy / "_build"
-        )  # the suite builds into its own temporary folders
+        # the suite builds into its own temporary folders
+        shutil.rmtree(copy / "_build")
         seconds, result = timed(TESTS, copy, env, logs / "test-suite.log")
         summary = (result.stdout.strip().splitlines() or [""])[-1]
         results["test_suite"] = {

@@ -60,6 +60,5 @@ def test_pytorch_chapter_derives_and_confirms_2304(built_book):
     assert f"64 × 6 × 6 = {flat} numbers" in text
     assert f"receives {flat} numbers per image" in text
     assert "all agree: True" in text
-    assert (
-        "class LectureCNN(nn.Module)" in text
-    )  # shown from the real source
+    # shown from the real source
+    assert "class LectureCNN(nn.Module)" in text

@@ -24,12 +24,10 @@ def test_loads_torchvision_mnist(copy_of_data):
     assert type(train).__name__ == "MNIST"
     assert (len(train), len(test)) == (60000, 10000)
     image, label = train[0]
-    assert (
-        tuple(image.shape) == (1, 28, 28) and label == 5
-    )  # the lecture's first digit
-    assert (
-        0.0 <= image.min() and image.max() <= 1.0
-    )  # ToTensor scales to [0, 1]
+    # the lecture's first digit
+    assert tuple(image.shape) == (1, 28, 28) and label == 5
+    # ToTensor scales to [0, 1]
+    assert 0.0 <= image.min() and image.max() <= 1.0
 
 
 def test_decompresses_once(copy_of_data):

@@ -7,9 +7,8 @@ from dlcourse.networks import count_parameters
 
 @pytest.mark.parametrize("k", range(1, 7))
 def test_both_networks_compute_the_sawtooth(k):
-    x = depth.dyadic_grid(
-        k + 3
-    )  # finer than needed: points inside every piece
+    # finer than needed: points inside every piece
+    x = depth.dyadic_grid(k + 3)
     for net in (depth.deep_sawtooth(k), depth.shallow_sawtooth(k)):
         np.testing.assert_allclose(
             depth.evaluate(net, x), depth.sawtooth(x, k), atol=1e-12

@@ -45,9 +45,8 @@ def live_site(tmp_path_factory):
     """The perceptron chapter built for a local Jupyter server: (html folder, book copy, port, token)."""
     tmp = tmp_path_factory.mktemp("live")
     book = copy_book(tmp / "src")
-    (book / "code").symlink_to(
-        REPO / "code"
-    )  # the chapter's literalinclude reads the package source
+    # the chapter's literalinclude reads the package source
+    (book / "code").symlink_to(REPO / "code")
     (book / "_toc.yml").write_text(
         "format: jb-book\nroot: book/perceptrons\nchapters:\n  - file: book/bibliography\n"
     )
@@ -104,9 +103,8 @@ def test_live_code_runs_the_course_package_and_draws(live_site, tmp_path):
             "window.thebe && window.thebe.session", timeout=60_000
         )
         cells = page.locator(".thebe-cell")
-        table_cell = cells.nth(
-            cell_index(cells, "truth_table(w, b)")
-        )  # stays put when edited below
+        # stays put when edited below
+        table_cell = cells.nth(cell_index(cells, "truth_table(w, b)"))
         table_cell.locator(".thebe-run-button").click()
         # Outputs the kernel sent (not the page's pre-rendered ones) carry their MIME type.
         stdout = page.locator(

@@ -10,9 +10,8 @@ M = np.linspace(-4, 4, 161)
 def test_margin_losses_are_nonnegative_and_punish_mistakes(name):
     loss = losses.MARGIN_LOSSES[name]
     assert np.all(loss(M) >= 0)
-    assert np.all(
-        loss(M[M < 0]) >= loss(np.array(1.0))
-    )  # a mistake costs more than a right answer
+    # a mistake costs more than a right answer
+    assert np.all(loss(M[M < 0]) >= loss(np.array(1.0)))
 
 
 def test_hinge_is_zero_beyond_margin_one_and_logistic_never():
@@ -38,9 +37,8 @@ def test_squared_margin_is_the_squared_error_for_labels_plus_minus_one():
 def test_logistic_loss_is_cross_entropy_of_a_sigmoid():
     scores = np.linspace(-5, 5, 11)
     for y in (-1, 1):
-        target = np.full_like(
-            scores, (y + 1) / 2
-        )  # label −1/+1 as target 0/1
+        # label −1/+1 as target 0/1
+        target = np.full_like(scores, (y + 1) / 2)
         per_example = [
             losses.cross_entropy(activations.sigmoid(s), t)
             for s, t in zip(scores, target)
@@ -59,6 +57,5 @@ def test_output_loss_gradients_match_finite_differences(name):
         for e in np.eye(6)
     ]
     np.testing.assert_allclose(gradient(a, y), numeric, rtol=1e-6)
-    assert (
-        loss(y * 0.999999 + 0.0000005, y) < 1e-5
-    )  # (almost) no loss when a = y
+    # (almost) no loss when a = y
+    assert loss(y * 0.999999 + 0.0000005, y) < 1e-5

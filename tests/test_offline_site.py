@@ -98,6 +98,10 @@ def test_code_fits_the_page_without_scrolling(built_book):
         for name in chapters:
             page.goto(f"{site}/{name}", wait_until="load")
             blocks += page.locator("div.highlight pre").count()
-            overflowing += [f"{name}: {line}" for line in page.evaluate(OVERFLOWING_CODE)]
+            overflowing += [
+                f"{name}: {line}" for line in page.evaluate(OVERFLOWING_CODE)
+            ]
     assert blocks > 100
-    assert not overflowing, "code wider than the page:\n" + "\n".join(overflowing)
+    assert not overflowing, "code wider than the page:\n" + "\n".join(
+        overflowing
+    )

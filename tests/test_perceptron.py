@@ -31,6 +31,5 @@ def test_lecture_perceptron_is_nand():
     "w,b,expected", [([1, 1], -1.5, "0,0,0,1"), ([1, 1], -0.5, "0,1,1,1")]
 )
 def test_other_gates(w, b, expected):
-    assert (
-        outputs_as_option(w, b) == expected
-    )  # AND and OR from the same rule
+    # AND and OR from the same rule
+    assert outputs_as_option(w, b) == expected

@@ -57,9 +57,8 @@ def step_using(steps: list[dict], action: str) -> tuple[int, dict]:
 
 
 def test_runs_on_pushes_to_the_published_branch(workflow):
-    triggers = workflow.get(
-        "on", workflow.get(True)
-    )  # YAML 1.1 reads a bare `on` as true
+    # YAML 1.1 reads a bare `on` as true
+    triggers = workflow.get("on", workflow.get(True))
     branch = yaml.safe_load((REPO / "_config.yml").read_text())[
         "repository"
     ]["branch"]
@@ -108,9 +107,8 @@ def test_restores_the_execution_cache_before_building(build_steps):
     # myst-nb keeps its cache next to the HTML folder: <outdir>/../.jupyter_cache
     assert Path(cache["with"]["path"]) == html.parent / ".jupyter_cache"
     assert html == Path("_build/html")  # where `jupyter-book build .` writes
-    assert (
-        "`_build/html/`" in (REPO / "README.md").read_text()
-    )  # ... and where the README says it lands
+    # ... and where the README says it lands
+    assert "`_build/html/`" in (REPO / "README.md").read_text()
     assert "hashFiles('requirements.txt')" in cache["with"]["key"]
     assert cache["with"]["restore-keys"].strip() and cache["with"][
         "key"

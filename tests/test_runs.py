@@ -115,9 +115,8 @@ def test_missing_run_names_the_command(tmp_path):
 
 
 def test_stale_run_names_the_command(tiny_run, tmp_path):
-    shutil.copytree(
-        tiny_run / "tiny", tmp_path / "lecture"
-    )  # a run whose recipe is not the lecture's
+    # a run whose recipe is not the lecture's
+    shutil.copytree(tiny_run / "tiny", tmp_path / "lecture")
     with pytest.raises(runs.RunError, match="stale") as err:
         runs.load("lecture", root=tmp_path)
     assert runs.retrain_command("lecture") in str(err.value)

@@ -148,9 +148,8 @@ def test_changing_a_module_reexecutes_only_the_pages_importing_it(
         src / "code",
         ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
     )
-    (src / "node_modules").symlink_to(
-        REPO / "node_modules"
-    )  # the site's own scripts (npm ci), as installed
+    # the site's own scripts (npm ci), as installed
+    (src / "node_modules").symlink_to(REPO / "node_modules")
     package = src / "code" / "dlcourse"
     # two new modules of the copied package: the page imports `probe_page`, which imports
     # `probe_core`, which reads a data file (tracked like the runs that dlcourse.runs reads)
@@ -190,9 +189,8 @@ def test_changing_a_module_reexecutes_only_the_pages_importing_it(
     build(src, out)
     first = cache_records(out)
     assert set(first) == {"depends", "unrelated"}
-    assert "probe says first" in output_text(
-        out, "depends"
-    )  # only the copy has probe_page
+    # only the copy has probe_page
+    assert "probe says first" in output_text(out, "depends")
     assert "0.5" in output_text(out, "unrelated")
 
     log = build(src, out)  # nothing changed: nothing runs
@@ -200,9 +198,8 @@ def test_changing_a_module_reexecutes_only_the_pages_importing_it(
     assert "[stale_pages]" not in log
 
     core = package / "probe_core.py"
-    core.write_text(
-        core.read_text().replace(".strip()", ".strip().upper()")
-    )  # change the function
+    # change the function
+    core.write_text(core.read_text().replace(".strip()", ".strip().upper()"))
     log = build(src, out)
     now = cache_records(out)
     assert "probe says FIRST" in output_text(out, "depends")
@@ -218,9 +215,8 @@ def test_changing_a_module_reexecutes_only_the_pages_importing_it(
     )
     assert "book/unrelated: re-executing" not in log
 
-    (src / "probe" / "word.txt").write_text(
-        "second\n"
-    )  # change the data the module reads
+    # change the data the module reads
+    (src / "probe" / "word.txt").write_text("second\n")
     log = build(src, out)
     assert "probe says SECOND" in output_text(out, "depends")
     assert cache_records(out)["unrelated"] == first["unrelated"]

@@ -25,9 +25,8 @@ def test_two_moons_is_balanced_reproducible_and_interleaved():
         points, toy2d.two_moons(100, noise=0.0, seed=4)[0]
     )
     upper, lower = points[labels == 0], points[labels == 1]
-    np.testing.assert_allclose(
-        np.hypot(*upper.T), 1.0
-    )  # class 0 on the unit circle's upper half
+    # class 0 on the unit circle's upper half
+    np.testing.assert_allclose(np.hypot(*upper.T), 1.0)
     np.testing.assert_allclose(
         np.hypot(lower[:, 0] - 1, lower[:, 1] - 0.5), 1.0
     )
@@ -41,8 +40,7 @@ def test_decision_boundary_shades_both_classes_and_shows_the_data():
     toy2d.plot_decision_boundary(
         ax, lambda x: (x[0] > 0.5).astype(int), points, labels, resolution=20
     )
-    assert (
-        len(ax.collections) == 3
-    )  # the shaded regions and one scatter per class
+    # the shaded regions and one scatter per class
+    assert len(ax.collections) == 3
     assert ax.get_xlabel() == "$x_1$" and ax.get_ylabel() == "$x_2$"
     plt.close(fig)

@@ -45,9 +45,8 @@ def convolve(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
             f"shape {kernel.shape}"
         )
     padded = np.pad(np.asarray(image, dtype=float), n // 2)
-    patches = sliding_window_view(
-        padded, (n, n)
-    )  # patches[i, j] is centred on pixel (i, j)
+    # patches[i, j] is centred on pixel (i, j)
+    patches = sliding_window_view(padded, (n, n))
     return np.sum(patches * kernel, axis=(-2, -1))
 
 

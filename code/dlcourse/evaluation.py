@@ -59,9 +59,8 @@ def show_digits(
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < len(images):
-            ax.imshow(
-                images[i], cmap="gray_r", interpolation="nearest"
-            )  # the pixels as they are, and small PNGs
+            # the pixels as they are, and small PNGs
+            ax.imshow(images[i], cmap="gray_r", interpolation="nearest")
             if titles:
                 ax.set_title(titles[i], fontsize=9)
     fig.tight_layout()

@@ -108,10 +108,8 @@ def fit_gan(
     images, _ = mnist_tensors(train=True, device=device)
     images = images[: recipe.get("subset")] * 2 - 1
     D = Discriminator().to(device)
-    betas = (
-        0.5,
-        0.999,
-    )  # the momentum setting usual for GANs (Radford et al. 2016)
+    # the momentum setting usual for GANs (Radford et al. 2016)
+    betas = (0.5, 0.999)
     opt_D = torch.optim.Adam(D.parameters(), lr=recipe["lr"], betas=betas)
     opt_G = torch.optim.Adam(G.parameters(), lr=recipe["lr"], betas=betas)
     fixed_noise = noise(64, G.noise_dim, generator).to(device)

@@ -242,9 +242,8 @@ def train(
         device or ("cuda" if torch.cuda.is_available() else "cpu")
     )
     key = current_key(name, recipe)
-    torch.manual_seed(
-        recipe["seed"]
-    )  # the initial weights, and any other random draw, follow the seed
+    # the initial weights, and any other random draw, follow the seed
+    torch.manual_seed(recipe["seed"])
     model = _resolve(kind.build)(recipe).to(device)
     start = time.perf_counter()
     metrics, tensors = _resolve(kind.fit)(
