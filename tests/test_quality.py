@@ -156,6 +156,27 @@ def test_no_page_shows_an_error(built_book):
     assert not shown, "\n".join(shown)
 
 
+#: What a cell prints when its last line returns a plotting object by accident.
+PLOT_REPR = re.compile(r"^\[?(<matplotlib|<Figure|Text\(|\(<Figure)")
+
+
+def test_every_cell_shows_its_figure_once_and_no_plot_repr(built_book):
+    """A figure both returned and drawn by a cell appears twice; a cell
+    ending in ``ax.set_xlabel(...)`` prints ``Text(0, 0.5, ...)``."""
+    shown = []
+    for page in pages(built_book):
+        for cell in article(page).select("div.cell_output"):
+            sources = [img.get("src") for img in cell.select("img")]
+            if len(sources) != len(set(sources)):
+                shown.append(f"{name(built_book, page)}: {sources[0]} twice")
+            for pre in cell.select("pre"):
+                if PLOT_REPR.match(pre.get_text().strip()):
+                    shown.append(
+                        f"{name(built_book, page)}: {pre.get_text()[:60]!r}"
+                    )
+    assert not shown, "\n".join(shown)
+
+
 def test_no_unresolved_reference(built_book):
     unresolved = []
     for page in pages(built_book):

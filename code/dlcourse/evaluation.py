@@ -40,9 +40,13 @@ def show_digits(
     titles: Sequence[str] | None = None,
     ncols: int = 10,
     size: float = 1.0,
-) -> plt.Figure:
-    """A grid of images or feature maps (any size, any value range), with an
-    optional title above each."""
+) -> None:
+    """Show a grid of images or feature maps (any size, any value range),
+    with an optional title above each.
+
+    Returns nothing: a cell that ended with a returned figure would show it
+    twice, once drawn and once as the cell's value.
+    """
     images = (
         images.detach()
         .reshape(len(images), *images.shape[-2:])
@@ -64,4 +68,4 @@ def show_digits(
             if titles:
                 ax.set_title(titles[i], fontsize=9)
     fig.tight_layout()
-    return fig
+    plt.show()
