@@ -126,6 +126,9 @@ def test_perceptron_quiz_answer_is_computed(built_book):
         "1,1,1,0",
     ]
     assert "are 1,1,1,0" in prose(soup)  # the glued answer in the prose
+    # the reader predicts first: the quiz comes before the package's outputs
+    html = str(soup)
+    assert html.index('class="dl-quiz-question"') < html.index("output 0")
 
 
 def test_networks_quiz_answer_is_computed(built_book):

@@ -98,11 +98,15 @@ def test_live_code_runs_the_course_package_and_draws(live_site, tmp_path):
         started = time.monotonic()
         page.locator("button.btn-launch-thebe").click()
 
-        # The kernel is up once thebe has a session; then run the chapter's truth-table cell.
+        # The kernel is up once thebe has a session; then run the chapter's
+        # set-up cell (imports, w and b) and its truth-table cell, as a reader
+        # would: the kernel runs them in the order they were sent.
         page.wait_for_function(
             "window.thebe && window.thebe.session", timeout=60_000
         )
         cells = page.locator(".thebe-cell")
+        setup_cell = cells.nth(cell_index(cells, "w, b = np.array"))
+        setup_cell.locator(".thebe-run-button").click()
         # stays put when edited below
         table_cell = cells.nth(cell_index(cells, "truth_table(w, b)"))
         table_cell.locator(".thebe-run-button").click()
