@@ -167,8 +167,11 @@ def test_every_cell_shows_its_figure_once_and_no_plot_repr(built_book):
     for page in pages(built_book):
         for cell in article(page).select("div.cell_output"):
             sources = [img.get("src") for img in cell.select("img")]
-            if len(sources) != len(set(sources)):
-                shown.append(f"{name(built_book, page)}: {sources[0]} twice")
+            shown += [
+                f"{name(built_book, page)}: {src} twice"
+                for src in sorted(set(sources))
+                if sources.count(src) > 1
+            ]
             for pre in cell.select("pre"):
                 if PLOT_REPR.match(pre.get_text().strip()):
                     shown.append(

@@ -380,21 +380,15 @@ def provenance(run: Run) -> str:
 
 
 def summary(run: Run, width: int = 77) -> str:
-    """Where, when and how a run was trained, as lines a chapter prints.
+    """The run's :func:`provenance` and its recipe, as lines a chapter prints.
 
     Lines are at most ``width`` characters wide, so that a page shows them
     without scrolling sideways.
     """
-    p = run.info["provenance"]
     recipe = ", ".join(f"{k}={v}" for k, v in run.info["recipe"].items())
-    lines = [
-        f"{run.name}: trained on {p['device']} in {p['wall_time_s']:.0f} s",
-        f"on {p['date'][:10]} with torch {p['torch']}",
-        f"recipe: {recipe}",
-    ]
     return "\n".join(
-        "\n".join(textwrap.wrap(line, width, subsequent_indent="  "))
-        for line in lines
+        textwrap.fill(line, width, subsequent_indent="  ")
+        for line in (f"{run.name}: {provenance(run)}", f"recipe: {recipe}")
     )
 
 
