@@ -1,5 +1,9 @@
 """The fast training loop does the lecture's maths: same inputs, same batches, same steps."""
 
+import subprocess
+import sys
+import textwrap
+
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, Subset
@@ -8,6 +12,7 @@ from dlcourse.cnn import LectureCNN
 from dlcourse.data import mnist
 from dlcourse.training import (
     accuracy,
+    adam,
     channels_last,
     mnist_tensors,
     shuffled_batches,
@@ -46,7 +51,8 @@ def test_an_epoch_visits_every_image_once_in_a_new_order():
 def test_fast_loop_equals_the_dataloader_loop_on_the_same_batches():
     """Feed the lecture's DataLoader the fast loop's shuffled order: losses and weights must agree.
 
-    The fast model is channels-last, as in ``fit``: a change of memory layout, not of maths.
+    The fast model is channels-last and updated by fused Adam, as in ``fit``: changes of
+    memory layout and of kernels, not of maths.
     """
     images, labels = mnist_tensors(train=True)
     order = torch.randperm(N, generator=torch.Generator().manual_seed(1))
@@ -56,10 +62,10 @@ def test_fast_loop_equals_the_dataloader_loop_on_the_same_batches():
         sampler=order.tolist(),
     )
     models = []
-    for _ in range(2):
+    for optimizer in (torch.optim.Adam, adam):
         torch.manual_seed(0)
         model = LectureCNN()
-        models.append((model, torch.optim.Adam(model.parameters(), lr=1e-3)))
+        models.append((model, optimizer(model.parameters(), lr=1e-3)))
     channels_last(models[1][0])
     loss_fn = nn.CrossEntropyLoss()
     slow = train_epoch_dataloader(*models[0], loss_fn, loader)
@@ -104,6 +110,44 @@ def test_channels_last_changes_the_layout_of_weights_and_gradients_not_their_val
     assert fast.conv2.weight.is_contiguous(memory_format=torch.channels_last)
     for p, q in zip(plain.parameters(), fast.parameters()):
         assert torch.allclose(p.grad, q.grad, atol=1e-6)
+
+
+REFILL_FAULTS = textwrap.dedent("""
+    import ctypes, resource, sys
+    from dlcourse.training import keep_freed_memory
+
+    if sys.argv[1] == "keep":
+        assert keep_freed_memory()
+    libc = ctypes.CDLL("libc.so.6")
+    libc.malloc.restype, libc.free.argtypes = ctypes.c_void_p, [ctypes.c_void_p]
+
+    def page_faults_to_fill(size):
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        buffer = libc.malloc(size)
+        ctypes.memset(buffer, 1, size)
+        libc.free(buffer)
+        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+    print(page_faults_to_fill(16 << 20), page_faults_to_fill(16 << 20))
+""")
+
+
+def refill_page_faults(mode: str) -> list[int]:
+    """Page faults to fill 16 MB, free it and fill 16 MB again, in a fresh process (the setting
+    is process-wide and cannot be undone)."""
+    result = subprocess.run(
+        [sys.executable, "-c", REFILL_FAULTS, mode], capture_output=True, text=True, check=True
+    )
+    return [int(n) for n in result.stdout.split()]
+
+
+def test_keep_freed_memory_reuses_freed_pages_instead_of_faulting_new_ones():
+    """A step frees megabytes of feature maps and allocates them again. By default glibc hands
+    such blocks back to the kernel, and filling the next one faults in 4096 fresh pages."""
+    first, second = refill_page_faults("default")
+    assert first > 3000 and second > 3000, (first, second)
+    first, second = refill_page_faults("keep")
+    assert first > 3000 and second < 100, (first, second)
 
 
 def test_accuracy_counts_correct_predictions():

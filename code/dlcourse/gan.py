@@ -17,7 +17,12 @@ from torch import nn
 from torch.nn.functional import binary_cross_entropy_with_logits as bce
 from tqdm.auto import tqdm
 
-from dlcourse.training import mnist_tensors, shuffled_batches
+from dlcourse.training import (
+    adam,
+    keep_freed_memory,
+    mnist_tensors,
+    shuffled_batches,
+)
 
 
 class Generator(nn.Module):
@@ -104,14 +109,15 @@ def fit_gan(
     for the same fixed noise after selected epochs (to show samples across
     training).
     """
+    keep_freed_memory()
     generator = torch.Generator().manual_seed(recipe["seed"])
     images, _ = mnist_tensors(train=True, device=device)
     images = images[: recipe.get("subset")] * 2 - 1
     D = Discriminator().to(device)
     # the momentum setting usual for GANs (Radford et al. 2016)
     betas = (0.5, 0.999)
-    opt_D = torch.optim.Adam(D.parameters(), lr=recipe["lr"], betas=betas)
-    opt_G = torch.optim.Adam(G.parameters(), lr=recipe["lr"], betas=betas)
+    opt_D = adam(D.parameters(), lr=recipe["lr"], betas=betas)
+    opt_G = adam(G.parameters(), lr=recipe["lr"], betas=betas)
     fixed_noise = noise(64, G.noise_dim, generator).to(device)
     snapshot_epochs = sorted(
         {1, 2, 5, 10, recipe["epochs"] // 2, recipe["epochs"]}

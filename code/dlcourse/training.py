@@ -6,11 +6,14 @@ images is made by converting 10 PIL images with ``ToTensor`` and stacking
 them. MNIST is only 47 MB as floats, so the fast loop converts it once, keeps
 it as two tensors on the training device, and makes each batch by indexing
 with a slice of a shuffled permutation. It also stores the convolution
-weights channels-last (see :func:`channels_last`). Each epoch still visits
-every image once in a random order, and every step is the same :func:`step`,
-so both loops do the same maths.
+weights channels-last (see :func:`channels_last`), updates them with Adam's
+fused kernel (see :func:`adam`) and keeps freed memory for the next step (see
+:func:`keep_freed_memory`). Each epoch still visits every image once in a
+random order, and every step is the same :func:`step`, so both loops do the
+same maths.
 """
 
+import ctypes
 from collections.abc import Callable, Iterator
 
 import torch
@@ -88,6 +91,39 @@ def _channels_last_gradient(
         output.register_hook(
             lambda grad: grad.contiguous(memory_format=torch.channels_last)
         )
+
+
+def adam(parameters: Iterator[nn.Parameter], **options) -> torch.optim.Adam:
+    """Adam with its fused kernel: one pass over each weight tensor per
+    update.
+
+    The default implementation runs a dozen small tensor operations per
+    weight tensor; with batches of 10 their overhead is a sixth of a step on
+    a CPU. The update itself is the same (Kingma and Ba's, bias-corrected).
+    """
+    return torch.optim.Adam(parameters, fused=True, **options)
+
+
+def keep_freed_memory() -> bool:
+    """Ask glibc's malloc to keep freed memory for reuse; returns whether it
+    could (False where the C library is not glibc: macOS, Windows, musl).
+
+    Every step allocates and frees the same few megabytes of feature maps
+    and gradients. By default glibc hands many such blocks back to the
+    kernel (unmapping them, or shrinking its heap), and the next step pays
+    for fresh zeroed pages: on a 2-core CPU with two threads, hundreds of
+    page faults and about a third of a batch-10 step. This changes where
+    memory comes from, not what is computed, for the whole process.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    trim_threshold, mmap_threshold = -1, -3  # mallopt's M_* parameters
+    return bool(
+        libc.mallopt(trim_threshold, 1 << 30)
+        and libc.mallopt(mmap_threshold, 32 << 20)
+    )
 
 
 def step(
@@ -189,6 +225,7 @@ def fit(
     first images (for quick tests). Returns every batch loss, the per-epoch
     metric and its final value.
     """
+    keep_freed_memory()
     channels_last(model)
     generator = torch.Generator().manual_seed(recipe["seed"])
     images, labels = mnist_tensors(train=True, device=device)
@@ -197,7 +234,7 @@ def fit(
         labels[: recipe.get("subset")],
     )
     targets = images if reconstruct else labels
-    optimizer = torch.optim.Adam(model.parameters(), lr=recipe["lr"])
+    optimizer = adam(model.parameters(), lr=recipe["lr"])
     schedule = torch.optim.lr_scheduler.ExponentialLR(
         optimizer, gamma=recipe.get("lr_decay", 1.0)
     )
