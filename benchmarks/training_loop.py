@@ -118,7 +118,7 @@ def main() -> None:
     kept = keep_freed_memory()
     print(
         f"device: {device_description(device)}, torch {torch.__version__}, "
-        f"{args.threads} threads, freed memory kept: {kept}, "
+        f"freed memory kept: {kept}, "
         f"{args.rounds} rounds of {args.chunk} steps per loop"
     )
     loops = {
