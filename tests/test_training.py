@@ -8,6 +8,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Subset
 
+from dlcourse import training
 from dlcourse.cnn import LectureCNN
 from dlcourse.data import mnist
 from dlcourse.training import (
@@ -148,6 +149,16 @@ def test_keep_freed_memory_reuses_freed_pages_instead_of_faulting_new_ones():
     assert first > 3000 and second > 3000, (first, second)
     first, second = refill_page_faults("keep")
     assert first > 3000 and second < 100, (first, second)
+
+
+def test_keep_freed_memory_does_nothing_where_the_c_library_is_not_glibc(monkeypatch):
+    """On macOS, Windows or musl there is no libc.so.6: training goes on with the default malloc."""
+
+    def no_glibc(name):
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(training.ctypes, "CDLL", no_glibc)
+    assert training.keep_freed_memory() is False
 
 
 def test_accuracy_counts_correct_predictions():
