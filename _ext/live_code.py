@@ -22,18 +22,16 @@ Configuration (``sphinx: config:`` in ``_config.yml``):
 """
 
 import json
-import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
+import dlcourse
+from dlcourse.files import atomic_write
 from sphinx.application import Sphinx
 from sphinx.builders.html._assets import _JavaScript
 from sphinx.config import Config
 from sphinx.errors import ConfigError
-
-import dlcourse
 
 HERE = Path(__file__).resolve().parent
 #: This extension's own scripts, copied into ``_static/``.
@@ -77,10 +75,8 @@ def node_modules(book: Path) -> Path:
 
 def copy_atomically(src: Path, dest: Path) -> None:
     """Copy under a temporary name, then rename: an interrupted build leaves no half-written file."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    part = dest.with_name(dest.name + ".part")
-    shutil.copy2(src, part)
-    os.replace(part, dest)
+    with atomic_write(dest, binary=True) as out, src.open("rb") as data:
+        shutil.copyfileobj(data, out)
 
 
 def copy_assets(modules: Path, static: Path) -> None:
@@ -163,11 +159,9 @@ def standalone_notebook(path: Path) -> None:
         return
     for key in ("jupytext", "source_map"):
         nb["metadata"].pop(key, None)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
+    with atomic_write(path, encoding="utf-8") as f:
         json.dump(nb, f, indent=1, ensure_ascii=False)
         f.write("\n")
-    os.replace(tmp, path)
 
 
 def clean_downloadable_notebook(

@@ -39,11 +39,10 @@ import ast
 import hashlib
 import importlib.util
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from dlcourse.files import atomic_write
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -248,11 +247,8 @@ def _load(path: Path) -> dict:
 
 def _save(path: Path, data: dict) -> None:
     """Atomic write: a build killed half-way never leaves a truncated record."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w") as stream:
+    with atomic_write(path) as stream:
         json.dump(data, stream, indent=1, sort_keys=True)
-    os.replace(tmp, path)
 
 
 def _forget_cached_outputs(app: Sphinx, docname: str) -> int:

@@ -4,6 +4,7 @@ Each gate collects every problem in the whole site and reports them together.
 """
 
 import re
+import stat
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -154,6 +155,17 @@ def test_no_page_shows_an_error(built_book):
         if "Traceback (most recent call last)" in content.get_text():
             shown.append(f"{name(built_book, page)}: a raw traceback")
     assert not shown, "\n".join(shown)
+
+
+def test_every_file_of_the_site_is_readable_by_a_web_server(built_book):
+    """A web server runs as another user: a file that only its owner may
+    read (as ``tempfile.mkstemp`` makes them) is a 403 for every reader."""
+    private = sorted(
+        name(built_book, path)
+        for path in (built_book / "html").rglob("*")
+        if path.is_file() and not path.stat().st_mode & stat.S_IROTH
+    )
+    assert not private, f"not readable by others: {private[:10]}"
 
 
 #: What a cell prints when its last line returns a plotting object by accident.

@@ -14,12 +14,12 @@ import gzip
 import hashlib
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from torchvision import datasets, transforms
 
 from dlcourse import REPO_ROOT
+from dlcourse.files import atomic_write
 
 #: Where the shipped copy lives; set ``DLCOURSE_DATA`` to use another folder.
 DATA_ROOT = Path(os.environ.get("DLCOURSE_DATA", REPO_ROOT / "data"))
@@ -77,18 +77,13 @@ def _check(path: Path, expected: str) -> None:
 
 
 def _decompress(gz: Path, target: Path) -> None:
-    """Write the decompressed file under a temporary name, then rename: never
-    a half-written file."""
-    fd, tmp = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-    )
-    try:
-        with os.fdopen(fd, "wb") as out, gzip.open(gz, "rb") as src:
-            shutil.copyfileobj(src, out)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Decompress under a temporary name, then rename: never a half-written
+    file."""
+    with (
+        atomic_write(target, binary=True) as out,
+        gzip.open(gz, "rb") as src,
+    ):
+        shutil.copyfileobj(src, out)
 
 
 def prepare_mnist(root: Path = DATA_ROOT) -> Path:
