@@ -13,13 +13,22 @@ def test_the_new_file_replaces_the_old_with_ordinary_permissions(tmp_path):
     plain.write_text("made with open()")
     with atomic_write(target, encoding="utf-8") as stream:
         stream.write("new")
-        assert target.read_text() == "old", "the old file stays until the block ends"
+        assert target.read_text() == "old", (
+            "the old file stays until the block ends"
+        )
     assert target.read_text() == "new"
-    assert stat.S_IMODE(target.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["plain.json", "record.json"]
+    assert stat.S_IMODE(target.stat().st_mode) == stat.S_IMODE(
+        plain.stat().st_mode
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "plain.json",
+        "record.json",
+    ]
 
 
-def test_an_interrupted_write_leaves_the_old_file_and_no_temporary_one(tmp_path):
+def test_an_interrupted_write_leaves_the_old_file_and_no_temporary_one(
+    tmp_path,
+):
     target = tmp_path / "weights.bin"
     target.write_bytes(b"old")
     with pytest.raises(KeyboardInterrupt):

@@ -137,7 +137,10 @@ def refill_page_faults(mode: str) -> list[int]:
     """Page faults to fill 16 MB, free it and fill 16 MB again, in a fresh process (the setting
     is process-wide and cannot be undone)."""
     result = subprocess.run(
-        [sys.executable, "-c", REFILL_FAULTS, mode], capture_output=True, text=True, check=True
+        [sys.executable, "-c", REFILL_FAULTS, mode],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return [int(n) for n in result.stdout.split()]
 
@@ -151,7 +154,9 @@ def test_keep_freed_memory_reuses_freed_pages_instead_of_faulting_new_ones():
     assert first > 3000 and second < 100, (first, second)
 
 
-def test_keep_freed_memory_does_nothing_where_the_c_library_is_not_glibc(monkeypatch):
+def test_keep_freed_memory_does_nothing_where_the_c_library_is_not_glibc(
+    monkeypatch,
+):
     """On macOS, Windows or musl there is no libc.so.6: training goes on with the default malloc."""
 
     def no_glibc(name):

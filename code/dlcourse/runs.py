@@ -380,7 +380,7 @@ def provenance(run: Run) -> str:
 
 
 def summary(run: Run, width: int = 77) -> str:
-    """The run's :func:`provenance` and its recipe, as lines a chapter prints.
+    """The run's :func:`provenance` and recipe, as lines a chapter prints.
 
     Lines are at most ``width`` characters wide, so that a page shows them
     without scrolling sideways.
