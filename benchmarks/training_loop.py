@@ -85,13 +85,12 @@ def dataloader_batches() -> Batches:
     return itertools.chain.from_iterable(itertools.repeat(loader))
 
 
-def tensor_batches(device: torch.device) -> Batches:
-    """The fast pipeline: MNIST once as tensors on the device, batches by indexing, epoch after epoch."""
-    images, labels = mnist_tensors(train=True, device=device)
+def tensor_batches(images: torch.Tensor, labels: torch.Tensor) -> Batches:
+    """The fast pipeline: MNIST as tensors on the device, batches by indexing, epoch after epoch."""
     generator = torch.Generator().manual_seed(0)
     while True:
         for idx in shuffled_batches(
-            len(labels), BATCH_SIZE, generator, device
+            len(labels), BATCH_SIZE, generator, labels.device
         ):
             yield images[idx], labels[idx]
 
@@ -121,14 +120,17 @@ def main() -> None:
         f"freed memory kept: {kept}, "
         f"{args.rounds} rounds of {args.chunk} steps per loop"
     )
+    mnist_on_device = mnist_tensors(train=True, device=device)
     loops = {
         "DataLoader loop": Loop(
             dataloader_batches(), device, fast_step=False
         ),
         "tensor batches": Loop(
-            tensor_batches(device), device, fast_step=False
+            tensor_batches(*mnist_on_device), device, fast_step=False
         ),
-        "fast loop": Loop(tensor_batches(device), device, fast_step=True),
+        "fast loop": Loop(
+            tensor_batches(*mnist_on_device), device, fast_step=True
+        ),
     }
     speeds = {name: [] for name in loops}
     for _ in range(args.rounds):
