@@ -370,6 +370,16 @@ def load(name: str, root: Path = RUNS_ROOT) -> Run:
     return Run(name, model, metrics, tensors, info)
 
 
+def final_metrics(metrics: dict) -> dict[str, float]:
+    """The single-number results of a run (the per-batch and per-epoch curves
+    left out)."""
+    return {
+        key: value
+        for key, value in metrics.items()
+        if isinstance(value, (int, float))
+    }
+
+
 def provenance(run: Run) -> str:
     """One line for a chapter: where and how long the run was trained."""
     p = run.info["provenance"]
@@ -414,9 +424,7 @@ def main(argv: list[str] | None = None) -> None:
     for name in names:
         folder = train(name, device=args.device)
         run = load(name)
-        finals = {
-            k: v for k, v in run.metrics.items() if not isinstance(v, list)
-        }
+        finals = final_metrics(run.metrics)
         print(f"{name}: {provenance(run)}; {finals} -> {folder}")
 
 

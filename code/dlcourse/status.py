@@ -17,23 +17,10 @@ def run_state(name: str, info: dict | None) -> str:
     if info is None:
         return "missing"
     try:
-        return (
-            "current" if info["key"] == runs.current_key(name) else "stale"
-        )
-    except (
-        ModuleNotFoundError
-    ):  # the code that trains this kind of run is gone
+        current = info["key"] == runs.current_key(name)
+    except ModuleNotFoundError:  # the code that trains this kind is gone
         return "stale"
-
-
-def final_metrics(metrics: dict) -> dict[str, float]:
-    """The single-number results of a run (the per-batch and per-epoch curves
-    left out)."""
-    return {
-        key: value
-        for key, value in metrics.items()
-        if isinstance(value, (int, float))
-    }
+    return "current" if current else "stale"
 
 
 def run_rows(root: Path = runs.RUNS_ROOT) -> list[dict]:
@@ -59,7 +46,7 @@ def run_rows(root: Path = runs.RUNS_ROOT) -> list[dict]:
                 "wall_time_s": provenance.get("wall_time_s"),
                 "date": provenance.get("date"),
                 "accuracy": metrics.get("test_accuracy"),
-                "metrics": final_metrics(metrics),
+                "metrics": runs.final_metrics(metrics),
             }
         )
     return rows
