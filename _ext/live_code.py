@@ -26,12 +26,13 @@ import re
 import shutil
 from pathlib import Path
 
-import dlcourse
-from dlcourse.files import atomic_write
 from sphinx.application import Sphinx
 from sphinx.builders.html._assets import _JavaScript
 from sphinx.config import Config
 from sphinx.errors import ConfigError
+
+import dlcourse
+from coursesite.files import atomic_write
 
 HERE = Path(__file__).resolve().parent
 #: This extension's own scripts, copied into ``_static/``.

@@ -7,7 +7,9 @@ outputs. This extension closes the gap. Before Sphinx reads the sources it
 
 1. finds, for every page, the package modules its code cells import, statically
    and transitively through the package's own imports;
-2. fingerprints those modules' sources (sha256 per module);
+2. fingerprints those modules' sources, with the same rule as the cached runs
+   (``coursesite.fingerprint``): comments, docstrings and layout are ignored,
+   any statement counts;
 3. for a page whose fingerprint differs from the one recorded at the last build,
    removes its jupyter-cache record and tells Sphinx the page is outdated, so
    myst-nb executes it again.
@@ -17,95 +19,42 @@ live next to the cache (``stale_pages.json`` in the jupyter-cache folder), so
 dropping the cache (``jupyter-book clean --all``) drops them too.
 
 Only static imports are seen (``import dlcourse.x``, ``from dlcourse import x``,
-``from dlcourse.x import y`` and, inside the package, relative imports). Inside
-the package, a string that names one of its modules (``"dlcourse.gan:build"``,
-as ``dlcourse.runs`` passes to ``importlib``) counts as an import too; a page
+``from dlcourse.x import y`` and, inside the package, relative imports); a page
 that builds module names at run time is not tracked.
 
 Some modules read data that is as much a part of a page's output as their code:
-``dlcourse.runs`` loads the committed training runs. ``stale_pages_data`` maps
+``coursesite.runs`` loads the committed training runs. ``stale_pages_data`` maps
 such a module to glob patterns (relative to the book's root); the files they
 match count in the fingerprint of every page that imports the module, so
 retraining a run re-executes the pages that show it.
 
 Configuration (``sphinx: config:`` in ``_config.yml``):
-``stale_pages_packages`` -- the top-level packages to track (default ``["dlcourse"]``);
+``stale_pages_packages`` -- the top-level packages to track (default
+``["dlcourse", "coursesite"]``);
 ``stale_pages_data`` -- {module: [glob, ...]} (default: the runs' ``run.json`` files).
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
-import importlib.util
 import json
-import re
 from pathlib import Path
 
-from dlcourse.files import atomic_write
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
+
+from coursesite.files import atomic_write
+from coursesite.fingerprint import Package, imported_names
 
 logger = logging.getLogger(__name__)
 
 FINGERPRINTS = "stale_pages.json"
 
 
-# --- which modules a piece of code imports ------------------------------------
-
-
-def imported_names(source: str, package: str = "") -> set[str]:
-    """Absolute names of every module that ``source`` imports, statically.
-
-    ``package`` is the package the code lives in, to resolve relative imports
-    (``from . import x``); leave it empty for a page's code cells. For
-    ``from a import b`` both ``a`` and ``a.b`` are returned, because ``b`` may be
-    a submodule; names that are not modules are dropped by the caller.
-    """
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = _absolute(node.module or "", node.level, package)
-            if base:
-                names.add(base)
-                names.update(
-                    f"{base}.{alias.name}"
-                    for alias in node.names
-                    if alias.name != "*"
-                )
-    return names
-
-
-def _absolute(module: str, level: int, package: str) -> str:
-    """``from ..module import`` written inside ``package``, as an absolute name."""
-    if level == 0:
-        return module
-    parts = package.split(".")
-    if not package or level > len(parts):
-        return ""  # a relative import outside a package: not ours to resolve
-    base = ".".join(parts[: len(parts) - level + 1])
-    return f"{base}.{module}" if module else base
-
-
-def named_modules(source: str) -> set[str]:
-    """Module names written as strings (``"pkg.mod"`` or ``"pkg.mod:attr"``), for ``importlib``.
-
-    The caller keeps only the names that are modules of the package.
-    """
-    return {
-        node.value.split(":")[0]
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.Constant)
-        and isinstance(node.value, str)
-        and re.fullmatch(r"[A-Za-z_][\w.]*(:[\w.]+)?", node.value)
-    }
-
-
 def cell_sources(notebook) -> list[str]:
-    """The code cells of a notebook as plain Python (IPython magics translated)."""
+    """The code cells of a notebook as plain Python (IPython magics
+    translated)."""
     from IPython.core.inputtransformer2 import TransformerManager
 
     transform = TransformerManager().transform_cell
@@ -114,68 +63,6 @@ def cell_sources(notebook) -> list[str]:
         for cell in notebook.cells
         if cell.cell_type == "code"
     ]
-
-
-class Package:
-    """The source files of one importable package, found where the build's kernels import it."""
-
-    def __init__(self, name: str):
-        spec = importlib.util.find_spec(name)
-        if spec is None or not spec.submodule_search_locations:
-            raise ValueError(
-                f"stale_pages: cannot find the package {name!r} to track; "
-                "install it (pip install -e .) or fix stale_pages_packages "
-                "in _config.yml"
-            )
-        self.name = name
-        self.root = Path(list(spec.submodule_search_locations)[0])
-
-    def file(self, module: str) -> Path | None:
-        """The source file of ``module`` if it belongs to this package, else None."""
-        if module != self.name and not module.startswith(self.name + "."):
-            return None
-        path = self.root.joinpath(*module.split(".")[1:])
-        for candidate in (path / "__init__.py", path.with_suffix(".py")):
-            if candidate.is_file():
-                return candidate
-        return None
-
-    def closure(self, names: set[str]) -> set[str]:
-        """The package's modules that importing ``names`` executes, transitively.
-
-        Importing ``a.b.c`` runs ``a/__init__.py`` and ``a/b/__init__.py`` too,
-        so parents count as dependencies.
-        """
-        seen: set[str] = set()
-        todo = [name for name in names if self.file(name)]
-        while todo:
-            module = todo.pop()
-            if module in seen:
-                continue
-            seen.add(module)
-            parts = module.split(".")
-            todo += [".".join(parts[:i]) for i in range(1, len(parts))]
-            path = self.file(module)
-            package = (
-                module
-                if path.name == "__init__.py"
-                else module.rpartition(".")[0]
-            )
-            source = path.read_text()
-            todo += [
-                name
-                for name in imported_names(source, package)
-                | named_modules(source)
-                if self.file(name)
-            ]
-        return seen
-
-    def fingerprint(self, modules: set[str]) -> dict[str, str]:
-        """sha256 of each module's source: what decides whether cached outputs are stale."""
-        return {
-            m: hashlib.sha256(self.file(m).read_bytes()).hexdigest()
-            for m in sorted(modules)
-        }
 
 
 # --- the Sphinx side ----------------------------------------------------------
@@ -309,10 +196,12 @@ def outdated_pages(
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("stale_pages_packages", ["dlcourse"], "env", [list])
+    app.add_config_value(
+        "stale_pages_packages", ["dlcourse", "coursesite"], "env", [list]
+    )
     app.add_config_value(
         "stale_pages_data",
-        {"dlcourse.runs": ["runs/*/run.json"]},
+        {"coursesite.runs": ["runs/*/run.json"]},
         "env",
         [dict],
     )

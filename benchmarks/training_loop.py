@@ -1,11 +1,13 @@
-"""Steps per second of the lecture's recipe: the fast tensor loop against the lecture's DataLoader loop.
+"""Steps per second of the lecture's recipe: the training command's fast loop against the lecture's DataLoader loop.
 
 Every loop trains the lecture's CNN with batch 10, shuffling, Adam (lr 1e-5) and cross
 entropy, on the same device in this one run, and every loop calls the same
-``dlcourse.training.step``. A middle column times the tensor batches with the lecture's
-memory layout and optimizer, to show how much the input pipeline alone gives. The
-process keeps freed memory for reuse (``keep_freed_memory``, as ``fit`` does), so all
-three loops allocate alike.
+``dlcourse.training.step``. A middle column times the tensor batches of
+``dlcourse.training.fit`` with the lecture's memory layout, to show how much the input
+pipeline alone gives; the fast loop adds the channels-last weights of
+``python -m coursesite.runs train --fast`` (``coursesite.speed``). The process keeps
+freed memory for reuse (``keep_freed_memory``, as ``--fast`` does), so all three loops
+allocate alike.
 
 The loops take turns, ``--chunk`` steps each, for ``--rounds`` rounds, and the ratio
 reported is the median over rounds of the fast loop's speed over the DataLoader loop's
@@ -20,22 +22,17 @@ import itertools
 import statistics
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
+from coursesite.runs import device_description
+from coursesite.speed import channels_last, keep_freed_memory
 from dlcourse.cnn import LectureCNN
 from dlcourse.data import mnist
-from dlcourse.runs import device_description
-from dlcourse.training import (
-    adam,
-    channels_last,
-    keep_freed_memory,
-    mnist_tensors,
-    shuffled_batches,
-    step,
-)
+from dlcourse.training import mnist_tensors, shuffled_batches, step
 
 BATCH_SIZE, LR, WARMUP = 10, 1e-5, 20
 Batches = Iterator[tuple[torch.Tensor, torch.Tensor]]
@@ -48,11 +45,11 @@ class Loop:
         self, batches: Batches, device: torch.device, fast_step: bool
     ) -> None:
         self.model = LectureCNN().to(device)
-        if fast_step:  # as dlcourse.training.fit does
-            channels_last(self.model)
-            self.optimizer = adam(self.model.parameters(), lr=LR)
-        else:
-            self.optimizer = torch.optim.Adam(self.model.parameters(), lr=LR)
+        # as `train --fast` does, for as long as the benchmark runs
+        self.layout = ExitStack()
+        if fast_step:
+            self.layout.enter_context(channels_last(self.model))
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=LR)
         self.loss_fn = nn.CrossEntropyLoss()
         self.batches, self.device = batches, device
         self.run(WARMUP)
@@ -145,7 +142,7 @@ def main() -> None:
         )
     print(
         "fast loop = tensor batches + channels-last weights and gradients "
-        "+ fused Adam (dlcourse.training.fit)"
+        "(python -m coursesite.runs train --fast)"
     )
 
 

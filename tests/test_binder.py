@@ -14,7 +14,6 @@ import sys
 
 import pytest
 import yaml
-
 from conftest import REPO
 from test_notebooks import chapters
 

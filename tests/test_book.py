@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import REPO, build_book, copy_book
+
 from dlcourse import backprop, depth, networks
 from dlcourse.perceptron import outputs_as_option
 

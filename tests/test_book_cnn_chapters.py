@@ -1,6 +1,7 @@
 """The built convolution and PyTorch chapters carry the answers the package computes."""
 
 import pytest
+from test_book import page, prose, quiz_answers, quiz_options
 from torch import nn
 
 from dlcourse.cnn import LectureCNN
@@ -9,7 +10,6 @@ from dlcourse.shapes import (
     derived_flattened_size,
     most_parameters,
 )
-from test_book import page, prose, quiz_answers, quiz_options
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ import stat
 
 import pytest
 
-from dlcourse.files import atomic_write
+from coursesite.files import atomic_write
 
 
 def test_the_new_file_replaces_the_old_with_ordinary_permissions(tmp_path):

@@ -13,12 +13,12 @@ import time
 
 import pytest
 import yaml
-
 from browser import free_port, jupyter_server, offline_browser, serve_site
 from conftest import REPO, build_book, copy_book
+
+from coursesite.runs import RUNS_ROOT
 from dlcourse.data import DATA_ROOT, mnist
 from dlcourse.perceptron import outputs_as_option, truth_table
-from dlcourse.runs import RUNS_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -127,7 +127,7 @@ def test_live_code_runs_the_course_package_and_draws(live_site, tmp_path):
         # The live kernel finds the shipped data and the cached runs through the package, as the
         # build's kernels do.
         code = (
-            "from dlcourse.data import DATA_ROOT, mnist\nfrom dlcourse.runs import RUNS_ROOT\n"
+            "from dlcourse.data import DATA_ROOT, mnist\nfrom coursesite.runs import RUNS_ROOT\n"
             "print(len(mnist(train=False)), 'test images in', DATA_ROOT, '; runs in', RUNS_ROOT)"
         )
         run_in(table_cell, code)

@@ -5,9 +5,8 @@ import shutil
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from nbclient import NotebookClient
-
 from conftest import REPO
+from nbclient import NotebookClient
 from test_book import toc_files
 
 pytestmark = pytest.mark.slow

@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from browser import offline_browser, serve_site
 from conftest import REPO
 

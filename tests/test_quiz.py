@@ -1,7 +1,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from dlcourse.quiz import quiz_html
+from coursesite.quiz import quiz_html
 
 
 def test_exactly_the_answer_is_marked_correct():

@@ -1,170 +1,381 @@
-"""The run cache: keys, refusal of tampered or missing runs, a tiny real run, and the committed runs."""
+"""The run cache: keys, every way a run can be refused, interrupted saves,
+tiny real runs, the training command's arguments and the committed runs."""
 
+import dataclasses
 import json
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import torch
 
-from dlcourse import runs, training
+from coursesite import runs
+from coursesite.fingerprint import Package, imported_names
 from dlcourse.gan import to_pixels
 from dlcourse.training import accuracy, mnist_tensors
 
-RECIPE = runs.RECIPES["lecture"]
-SOURCES = runs.module_sources(("dlcourse.cnn", "dlcourse.training"))
-DATA = runs.data_checksum()
-#: A few hundred steps on a subset: seconds on a CPU.
-TINY = {
-    **runs.RECIPES["improved"],
-    "batch_size": 10,
-    "lr": 1e-3,
-    "epochs": 1,
-    "subset": 2000,
-}
-
-
-def key(recipe=RECIPE, sources=SOURCES, data=DATA):
-    return runs.cache_key(recipe, sources, data)
-
-
-def test_key_changes_with_recipe_model_source_and_data():
-    assert key() == key(dict(RECIPE)), (
-        "the key must be a pure function of its inputs"
-    )
-    assert key({**RECIPE, "lr": 1e-4}) != key()
-    assert key({**RECIPE, "seed": 1}) != key()
-    changed_model = SOURCES["dlcourse.cnn"].replace(
-        "nn.Linear(64 * 6 * 6, 10)", "nn.Linear(64 * 6 * 6, 10, bias=False)"
-    )
-    assert changed_model != SOURCES["dlcourse.cnn"]
-    assert key(sources={**SOURCES, "dlcourse.cnn": changed_model}) != key()
-    assert key(data="0" * 64) != key()
-
-
-def test_key_ignores_comments_docstrings_and_layout():
-    edited = SOURCES["dlcourse.cnn"].replace(
-        '"""The CNN of the lecture.', '"""The CNN from the lecture.'
-    )
-    edited = edited.replace(
-        "# The lecture's", "# Edited comment. The lecture's"
-    )
-    # and the layout: the same call wrapped over three lines
-    edited = edited.replace(
-        "nn.Conv2d(1, 32, kernel_size=3, stride=1, padding=1)",
-        "nn.Conv2d(\n            1, 32, kernel_size=3, stride=1, padding=1\n        )",
-    )
-    assert "nn.Conv2d(\n" in edited
-    assert key(sources={**SOURCES, "dlcourse.cnn": edited}) == key()
+#: A hundred steps on a subset: seconds on a CPU.
+TINY = dataclasses.replace(
+    runs.RECIPES["improved"],
+    batch_size=20,
+    lr=1e-3,
+    epochs=1,
+    subset=2000,
+    validation=1000,
+)
 
 
 @pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
+def tiny_run(tmp_path_factory) -> Path:
     """A real, tiny training run written into a temporary cache."""
     root = tmp_path_factory.mktemp("runs")
     runs.train("tiny", root=root, device="cpu", recipe=TINY)
     return root
 
 
+@pytest.fixture
+def copy(tiny_run, tmp_path) -> Path:
+    """A copy of the tiny run to damage; returns its folder."""
+    shutil.copytree(tiny_run / "tiny", tmp_path / "tiny")
+    return tmp_path / "tiny"
+
+
+def load(folder: Path, recipe=TINY) -> runs.Run:
+    return runs.load(folder.name, root=folder.parent, recipe=recipe)
+
+
+def edit_info(folder: Path, edit) -> None:
+    info = json.loads((folder / "run.json").read_text())
+    edit(info)
+    (folder / "run.json").write_text(json.dumps(info))
+
+
+# --- the key ---------------------------------------------------------------
+
+
+def test_key_changes_with_the_recipe_the_code_and_the_data():
+    record = runs.recipe_record(TINY)
+    code = runs.code_fingerprint(TINY)
+    data = runs.data_checksum()
+    key = runs.cache_key(record, code, data)
+    assert runs.cache_key(dict(record), dict(code), data) == key
+    for changed in (
+        runs.recipe_record(dataclasses.replace(TINY, lr=1e-4)),
+        runs.recipe_record(dataclasses.replace(TINY, seed=1)),
+        runs.recipe_record(runs.RECIPES["dense"]),
+    ):
+        assert runs.cache_key(changed, code, data) != key
+    edited = {**code, "dlcourse.cnn": "0" * 64}
+    assert runs.cache_key(record, edited, data) != key
+    assert runs.cache_key(record, code, "0" * 64) != key
+
+
+def test_the_key_covers_every_module_the_model_imports():
+    """Not a hand-kept list: the modules that build and train the CNN,
+    followed through their imports."""
+    assert set(runs.code_fingerprint(runs.RECIPES["lecture"])) == {
+        "dlcourse",
+        "dlcourse.cnn",
+        "dlcourse.training",
+        "dlcourse.data",
+    }
+    assert "dlcourse.dense" in runs.code_fingerprint(runs.RECIPES["dense"])
+
+
+def test_the_recipe_record_names_real_functions():
+    record = runs.recipe_record(runs.RECIPES["gan"])
+    assert record["type"] == "dlcourse.gan.Recipe"
+    assert record["build"] == "dlcourse.gan.build"
+    assert record["fit"] == "dlcourse.gan.fit"
+    assert record["noise_dim"] == 64
+
+
+# --- tiny real runs ----------------------------------------------------------
+
+
 def test_tiny_run_lowers_the_loss_and_loads(tiny_run):
-    run = runs.load("tiny", root=tiny_run)
+    run = runs.load("tiny", root=tiny_run, recipe=TINY)
     losses = run.metrics["batch_loss"]
-    assert len(losses) == TINY["subset"] // TINY["batch_size"]
-    assert sum(losses[-20:]) / 20 < 0.5 * sum(losses[:20]) / 20
+    assert len(losses) == TINY.subset // TINY.batch_size
+    assert sum(losses[-10:]) < 0.6 * sum(losses[:10])
+    assert len(run.metrics["epoch_validation"]) == TINY.epochs
     images, labels = mnist_tensors(train=False)
     assert accuracy(run.model, images, labels) == pytest.approx(
         run.metrics["test_accuracy"], abs=1e-6
     )
+    assert not run.model.training
     assert run.info["provenance"]["device"].startswith("CPU")
-    assert run.info["sha256"]["weights.pt"] == runs.sha256(
-        tiny_run / "tiny" / "weights.pt"
-    )
 
 
-def test_tiny_autoencoder_and_gan_runs_train_and_load(tmp_path):
-    autoencoder = {
-        **runs.RECIPES["autoencoder-2d"],
-        "batch_size": 64,
-        "epochs": 1,
-        "subset": 1280,
+def test_tiny_dense_autoencoder_and_gan_runs_train_and_load(tmp_path):
+    recipes = {
+        "tiny-dense": dataclasses.replace(
+            runs.RECIPES["dense"], epochs=1, subset=1000
+        ),
+        "tiny-ae": dataclasses.replace(
+            runs.RECIPES["autoencoder-2d"], epochs=1, subset=1280
+        ),
+        "tiny-gan": dataclasses.replace(
+            runs.RECIPES["gan"], epochs=1, subset=640
+        ),
     }
-    gan = {**runs.RECIPES["gan"], "epochs": 1, "subset": 640}
-    runs.train("tiny-ae", root=tmp_path, device="cpu", recipe=autoencoder)
-    runs.train("tiny-gan", root=tmp_path, device="cpu", recipe=gan)
-    ae = runs.load("tiny-ae", root=tmp_path)
-    assert sum(ae.metrics["batch_loss"][-5:]) < 0.9 * sum(
-        ae.metrics["batch_loss"][:5]
-    )
+    for name, recipe in recipes.items():
+        runs.train(name, root=tmp_path, device="cpu", recipe=recipe)
+    loaded = {
+        name: runs.load(name, tmp_path, recipe)
+        for name, recipe in recipes.items()
+    }
+    assert 0.1 < loaded["tiny-dense"].metrics["test_accuracy"] <= 1
+    ae = loaded["tiny-ae"]
+    assert ae.metrics["batch_loss"][-1] < ae.metrics["batch_loss"][0]
     assert ae.model.encode(torch.zeros(3, 1, 28, 28)).shape == (3, 2)
-    g = runs.load("tiny-gan", root=tmp_path)
-    assert (
-        len(g.metrics["batch_d_loss"])
-        == len(g.metrics["batch_g_loss"])
-        == 640 // 64
-    )
+    g = loaded["tiny-gan"]
+    assert len(g.metrics["batch_d_loss"]) == 640 // 64
     assert g.metrics["sample_epochs"] == [1]
-    assert (
-        g.tensors["samples"].shape == (1, 64, 1, 28, 28)
-        and g.tensors["samples"].dtype == torch.uint8
-    )
+    assert g.tensors["samples"].shape == (1, 64, 1, 28, 28)
 
 
-def test_missing_run_names_the_command(tmp_path):
-    with pytest.raises(runs.RunError, match="missing") as err:
-        runs.load("lecture", root=tmp_path)
-    assert runs.retrain_command("lecture") in str(err.value)
+def test_fast_training_gives_the_plain_weights_and_leaves_no_hook(tmp_path):
+    """--fast changes the memory layout while training, not the maths, and
+    puts the model back as it was."""
+    recipe = dataclasses.replace(TINY, subset=200)
+    runs.train("plain", tmp_path, "cpu", recipe)
+    runs.train("fast", tmp_path, "cpu", recipe, fast=True)
+    plain = runs.load("plain", tmp_path, recipe)
+    fast = runs.load("fast", tmp_path, recipe)
+    for p, q in zip(plain.model.parameters(), fast.model.parameters()):
+        assert torch.allclose(p, q, atol=1e-5)
+        assert q.is_contiguous()
 
 
-def test_stale_run_names_the_command(tiny_run, tmp_path):
-    # a run whose recipe is not the lecture's
-    shutil.copytree(tiny_run / "tiny", tmp_path / "lecture")
-    with pytest.raises(runs.RunError, match="stale") as err:
-        runs.load("lecture", root=tmp_path)
-    assert runs.retrain_command("lecture") in str(err.value)
+# --- refused runs: each names the file and the fix -------------------------
 
 
-def test_tampered_weights_are_refused_before_unpickling(
-    tiny_run, tmp_path, monkeypatch
+def refused(folder: Path, state: str, recipe=TINY) -> str:
+    with pytest.raises(runs.RunError) as error:
+        load(folder, recipe)
+    assert error.value.state == state, str(error.value)
+    assert runs.retrain_command(folder.name) in str(error.value)
+    return str(error.value)
+
+
+def test_missing_run(tmp_path):
+    assert "missing" in refused(tmp_path / "tiny", "missing")
+
+
+def test_a_recipe_edited_in_run_json_is_refused(copy):
+    edit_info(copy, lambda info: info["recipe"].update(epochs=99))
+    assert "run.json" in refused(copy, "stale")
+
+
+def test_a_run_of_another_recipe_is_refused(copy):
+    refused(copy, "stale", dataclasses.replace(TINY, lr=0.5))
+
+
+def test_a_stale_key_is_refused(copy):
+    edit_info(copy, lambda info: info.update(key="0" * 64))
+    assert "stale" in refused(copy, "stale")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda sums: sums.pop("weights.pt"),
+        lambda sums: sums.clear(),
+        lambda sums: sums.update({"extra.pt": "0" * 64}),
+    ],
+    ids=["weights unchecked", "no checksums", "a file that is not there"],
+)
+def test_checksums_must_cover_exactly_the_files_present(copy, damage):
+    edit_info(copy, lambda info: damage(info["sha256"]))
+    assert "records checksums for" in refused(copy, "corrupt")
+
+
+def test_an_unrecorded_file_is_refused(copy):
+    (copy / "notes.txt").write_text("added by hand")
+    assert "notes.txt" in refused(copy, "corrupt")
+
+
+@pytest.mark.parametrize("file", ["weights.pt", "metrics.json"])
+def test_a_changed_byte_is_refused_before_unpickling(
+    copy, file, monkeypatch
 ):
-    shutil.copytree(tiny_run / "tiny", tmp_path / "tiny")
-    weights = tmp_path / "tiny" / "weights.pt"
-    data = bytearray(weights.read_bytes())
-    data[-100] ^= 0xFF
-    weights.write_bytes(bytes(data))
+    data = bytearray((copy / file).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (copy / file).write_bytes(bytes(data))
 
     def must_not_load(*args, **kwargs):
         raise AssertionError("torch.load was called on a tampered file")
 
     monkeypatch.setattr(torch, "load", must_not_load)
-    with pytest.raises(runs.RunError, match="Refusing to load"):
-        runs.load("tiny", root=tmp_path)
+    assert "Refusing to load" in refused(copy, "corrupt")
 
 
-def test_interrupted_training_leaves_the_old_run_intact(
-    tiny_run, tmp_path, monkeypatch
-):
-    shutil.copytree(tiny_run / "tiny", tmp_path / "tiny")
-    before = {f.name: f.read_bytes() for f in (tmp_path / "tiny").iterdir()}
+@pytest.mark.parametrize(
+    "text", ['{"key": "abc", "recipe": {', "", "[]", '{"key": 1}']
+)
+def test_a_malformed_run_json_names_the_file(copy, text):
+    (copy / "run.json").write_text(text)
+    message = refused(copy, "corrupt")
+    assert str(copy / "run.json") in message
+
+
+class Payload:
+    """Unpickling this runs code: it touches a file."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_weights_are_loaded_as_tensors_only(copy, tmp_path):
+    """A weights file that would run code when unpickled is refused, and the
+    code never runs (``weights_only=True``)."""
+    marker = tmp_path / "code-ran"
+    weights = torch.load(copy / "weights.pt", weights_only=True)
+    torch.save({**weights, "payload": Payload(marker)}, copy / "weights.pt")
+    edit_info(
+        copy,
+        lambda info: info["sha256"].update(
+            {"weights.pt": runs.sha256(copy / "weights.pt")}
+        ),
+    )
+    assert "holds more than tensors" in refused(copy, "corrupt")
+    assert not marker.exists()
+
+
+def test_weights_of_another_shape_are_refused(copy):
+    weights = torch.load(copy / "weights.pt", weights_only=True)
+    weights["fc.weight"] = torch.zeros(10, 5)
+    torch.save(weights, copy / "weights.pt")
+    edit_info(
+        copy,
+        lambda info: info["sha256"].update(
+            {"weights.pt": runs.sha256(copy / "weights.pt")}
+        ),
+    )
+    assert "does not fit the model" in refused(copy, "corrupt")
+
+
+# --- interrupted saves -------------------------------------------------------
+
+
+def test_an_interruption_during_training_leaves_the_old_run(copy):
+    before = {f.name: f.read_bytes() for f in copy.iterdir()}
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(training, "fit_classifier", interrupted)
+    recipe = dataclasses.replace(TINY, fit=interrupted)
     with pytest.raises(KeyboardInterrupt):
-        runs.train("tiny", root=tmp_path, device="cpu", recipe=TINY)
-    assert {
-        f.name: f.read_bytes() for f in (tmp_path / "tiny").iterdir()
-    } == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny"], (
-        "no temporary folder may be left behind"
+        runs.train("tiny", root=copy.parent, device="cpu", recipe=recipe)
+    assert {f.name: f.read_bytes() for f in copy.iterdir()} == before
+    assert sorted(p.name for p in copy.parent.iterdir()) == ["tiny"]
+
+
+def test_an_interruption_while_writing_removes_the_new_files(
+    copy, monkeypatch
+):
+    """Cut while ``run.json`` is written: the half-made run is removed and
+    the old one is untouched."""
+    before = {f.name: f.read_bytes() for f in copy.iterdir()}
+    real_dumps = json.dumps
+
+    def cut(obj, *args, **kwargs):
+        if isinstance(obj, dict) and "sha256" in obj:
+            raise KeyboardInterrupt
+        return real_dumps(obj, *args, **kwargs)
+
+    monkeypatch.setattr(runs.json, "dumps", cut)
+    with pytest.raises(KeyboardInterrupt):
+        runs.train("tiny", copy.parent, "cpu", TINY)
+    assert {f.name: f.read_bytes() for f in copy.iterdir()} == before
+    assert sorted(p.name for p in copy.parent.iterdir()) == ["tiny"]
+
+
+def test_a_swap_cut_between_its_two_moves_is_undone(copy, monkeypatch):
+    """The process dies after the old run was moved aside and before the
+    new one took its place: the next load puts the old run back."""
+    before = {f.name: f.read_bytes() for f in copy.iterdir()}
+    real_replace = os.replace
+    moves = []
+
+    def dies_on_second_move(src, dst):
+        moves.append(dst)
+        if len(moves) == 2:
+            raise SystemExit("killed")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(runs.os, "replace", dies_on_second_move)
+    with pytest.raises(SystemExit):
+        runs.train("tiny", copy.parent, "cpu", TINY)
+    monkeypatch.setattr(runs.os, "replace", real_replace)
+    assert not copy.exists(), "the cut must fall between the two moves"
+    leftovers = [p.name for p in copy.parent.iterdir()]
+    assert ".tiny.old" in leftovers
+    load(copy)
+    assert {f.name: f.read_bytes() for f in copy.iterdir()} == before
+    assert sorted(p.name for p in copy.parent.iterdir()) == ["tiny"]
+
+
+def test_leftovers_of_a_save_are_ignored_by_git(tmp_path):
+    root = Path(runs.RUNS_ROOT)
+    names = [".lecture.tmp-abc123/weights.pt", ".lecture.old/run.json"]
+    result = subprocess.run(
+        ["git", "check-ignore", *(f"runs/{n}" for n in names)],
+        cwd=root.parent,
+        capture_output=True,
+        text=True,
     )
+    assert result.stdout.split() == [f"runs/{n}" for n in names]
 
 
-def committed(kind: str) -> list[str]:
-    return [
-        name
-        for name, recipe in runs.RECIPES.items()
-        if recipe["kind"] == kind
-    ]
+# --- the training command's arguments -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, complaint",
+    [
+        (["--device", "gpu"], "'gpu' is not a device"),
+        (["--threads", "-1"], "is not a number of threads"),
+        (["--threads", "0"], "is not a number of threads"),
+        (["--threads", "two"], "is not a number of threads"),
+    ],
+)
+def test_bad_arguments_are_refused_while_parsing(args, complaint, capsys):
+    with pytest.raises(SystemExit) as exit:
+        runs.parser().parse_args(["train", "lecture", *args])
+    assert exit.value.code == 2
+    assert complaint in capsys.readouterr().err
+
+
+def test_cuda_without_a_gpu_is_refused_while_parsing(monkeypatch, capsys):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(SystemExit):
+        runs.parser().parse_args(["train", "lecture", "--device", "cuda"])
+    assert "torch sees no CUDA GPU" in capsys.readouterr().err
+
+
+def test_the_command_line_refuses_before_training():
+    """``python -m coursesite.runs`` in a fresh process: a bad device is a
+    usage error, not a traceback after minutes of training."""
+    result = subprocess.run(
+        [sys.executable, "-m", "coursesite.runs", "train", "lecture"]
+        + ["--device", "gpu"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "'gpu' is not a device" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- the committed runs --------------------------------------------------------
 
 
 def test_every_recipe_has_a_committed_run():
@@ -175,20 +386,27 @@ def test_every_recipe_has_a_committed_run():
     ) == sorted(runs.RECIPES)
 
 
-@pytest.mark.parametrize("name", committed("classifier"))
+def classifiers() -> list[str]:
+    return [
+        name
+        for name, recipe in runs.RECIPES.items()
+        if recipe.fit.__name__ == "fit"
+        and recipe.build.__module__ in ("dlcourse.cnn", "dlcourse.dense")
+    ]
+
+
+@pytest.mark.parametrize("name", classifiers())
 def test_committed_classifier_accuracy_matches_a_fresh_evaluation(name):
     run = runs.load(name)
     images, labels = mnist_tensors(train=False)
-    # Up to 2 of 10,000 test digits may flip between GPU training kernels and this CPU evaluation.
+    # Up to 2 of 10,000 test digits may flip between training kernels and
+    # this CPU evaluation.
     assert accuracy(run.model, images, labels) == pytest.approx(
         run.metrics["test_accuracy"], abs=2e-4
     )
-    assert json.loads((runs.RUNS_ROOT / name / "run.json").read_text())[
-        "key"
-    ] == runs.current_key(name)
 
 
-@pytest.mark.parametrize("name", committed("autoencoder"))
+@pytest.mark.parametrize("name", ["autoencoder-2d", "autoencoder-32d"])
 def test_committed_autoencoder_test_loss_matches_a_fresh_evaluation(name):
     run = runs.load(name)
     images, _ = mnist_tensors(train=False)
@@ -197,10 +415,6 @@ def test_committed_autoencoder_test_loss_matches_a_fresh_evaluation(name):
             run.model(images), images
         ).item()
     assert loss == pytest.approx(run.metrics["test_loss"], rel=1e-3)
-    assert run.model.encode(images[:5]).shape == (
-        5,
-        run.info["recipe"]["latent_dim"],
-    )
 
 
 def test_committed_gan_reproduces_its_last_samples():
@@ -212,13 +426,16 @@ def test_committed_gan_reproduces_its_last_samples():
     assert (pixels - last).abs().max() <= 1
 
 
-def test_summary_tells_where_how_long_and_the_recipe_within_the_page():
-    run = runs.load("lecture")
-    text = runs.summary(run, width=60)
-    p = run.info["provenance"]
-    assert text.startswith("lecture: trained on ")
-    flat = " ".join(line.strip() for line in text.splitlines())
-    for fact in (p["device"], f"{p['wall_time_s']:.0f} s", p["torch"]):
-        assert fact in flat
-    assert "lr=1e-05" in flat and "batch_size=10" in flat
-    assert max(len(line) for line in text.splitlines()) <= 60
+def test_the_course_package_never_imports_the_machinery():
+    """Two layers: dlcourse is what students read; coursesite depends on it,
+    never the other way round."""
+    course = Package("dlcourse")
+    offenders = {
+        path.name
+        for path in course.root.rglob("*.py")
+        if any(
+            name.split(".")[0] == "coursesite"
+            for name in imported_names(path.read_text(), "dlcourse")
+        )
+    }
+    assert offenders == set()

@@ -1,16 +1,12 @@
 """The site's own copies of thebe and MathJax: pinned by npm, copied by _ext/live_code.py."""
 
 import json
-import sys
 from types import SimpleNamespace
 
+import live_code  # a local Sphinx extension (_ext/, on pytest's pythonpath)
 import pytest
-from sphinx.errors import ConfigError
-
 from conftest import REPO
-
-sys.path.insert(0, str(REPO / "_ext"))
-import live_code  # noqa: E402  (a local Sphinx extension, not an installed package)
+from sphinx.errors import ConfigError
 
 
 def test_lock_file_pins_what_package_json_pins():

@@ -1,28 +1,27 @@
-"""The status page's table of cached runs: read from run.json files, never from the weights."""
+"""The status page's table of cached runs: every run checked as the book
+loads it, so a tampered run shows as corrupt and a stale one gives its
+command."""
 
 import json
+import shutil
 
 import pytest
 from bs4 import BeautifulSoup
 
-from dlcourse import runs
-from dlcourse.status import run_rows, runs_table
+from coursesite import runs
+from coursesite.status import run_rows, runs_table
 
 
-def write_run(root, name, key, metrics):
-    """A run folder as dlcourse.runs.train writes it (run.json and metrics.json; no weights needed)."""
-    folder = root / name
-    folder.mkdir(parents=True)
-    provenance = {
-        "device": "NVIDIA H100",
-        "wall_time_s": 42.4,
-        "date": "2026-11-27T10:00:00+00:00",
-        "torch": "2.14.1",
-    }
-    (folder / "run.json").write_text(
-        json.dumps({"name": name, "key": key, "provenance": provenance})
-    )
-    (folder / "metrics.json").write_text(json.dumps(metrics))
+@pytest.fixture
+def committed(tmp_path):
+    """A copy of the committed runs, to damage."""
+    for name in runs.RECIPES:
+        shutil.copytree(runs.RUNS_ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def rows_by_name(root) -> dict[str, dict]:
+    return {row["name"]: row for row in run_rows(root)}
 
 
 def test_no_runs_at_all_is_a_table_of_missing_runs(tmp_path):
@@ -31,39 +30,42 @@ def test_no_runs_at_all_is_a_table_of_missing_runs(tmp_path):
     assert {row["state"] for row in rows} == {"missing"}
     table = runs_table(rows)
     for name in runs.RECIPES:
-        assert runs.retrain_command(name) in table
+        assert f"missing: `{runs.retrain_command(name)}`" in table
 
 
-def test_a_run_is_current_only_while_its_key_matches(tmp_path):
-    write_run(
-        tmp_path,
-        "lecture",
-        runs.current_key("lecture"),
-        {"test_accuracy": 0.9871, "batch_loss": [2.3, 0.1]},
-    )
-    write_run(tmp_path, "improved", "0" * 64, {"test_accuracy": 0.99})
-    rows = {row["name"]: row for row in run_rows(tmp_path)}
-    assert rows["lecture"]["state"] == "current"
-    assert rows["improved"]["state"] == "stale"
-    assert rows["lecture"]["metrics"] == {
-        "test_accuracy": 0.9871
-    }  # the curves are left out
+def test_committed_runs_are_current_with_their_metrics(committed):
+    rows = rows_by_name(committed)
+    assert {row["state"] for row in rows.values()} == {"current"}
+    lecture = rows["lecture"]
+    accuracy = json.loads(
+        (committed / "lecture" / "metrics.json").read_text()
+    )["test_accuracy"]
+    assert lecture["metrics"] == {"test_accuracy": accuracy}
     table = runs_table(list(rows.values()))
-    assert "| `lecture` | current | NVIDIA H100 | 42 s | 98.71% |" in table
+    assert f"| `lecture` | current | {lecture['device']} |" in table
+    assert f"{accuracy:.2%}" in table
+    assert "| n/a | test_loss" in table  # the autoencoders
 
 
-def test_runs_without_accuracy_show_their_other_metrics(tmp_path):
-    name = next(
-        n
-        for n, recipe in runs.RECIPES.items()
-        if recipe["kind"] != "classifier"
+def test_tampered_runs_show_as_corrupt_and_stale_ones_as_stale(committed):
+    metrics = committed / "lecture" / "metrics.json"
+    metrics.write_text(metrics.read_text().replace("0.9", "0.8", 1))
+    weights = committed / "gan" / "weights.pt"
+    data = bytearray(weights.read_bytes())
+    data[len(data) // 2] ^= 1
+    weights.write_bytes(bytes(data))
+    info = json.loads((committed / "dense" / "run.json").read_text())
+    (committed / "dense" / "run.json").write_text(
+        json.dumps({**info, "key": "0" * 64})
     )
-    write_run(
-        tmp_path, name, "0" * 64, {"test_loss": 0.01234, "epoch_loss": [0.1]}
-    )
-    row = next(row for row in run_rows(tmp_path) if row["name"] == name)
-    assert row["accuracy"] is None
-    assert "| n/a | test_loss 0.01234 |" in runs_table([row])
+    rows = rows_by_name(committed)
+    assert rows["lecture"]["state"] == "corrupt"
+    assert rows["gan"]["state"] == "corrupt"
+    assert rows["dense"]["state"] == "stale"
+    assert rows["improved"]["state"] == "current"
+    table = runs_table(list(rows.values()))
+    assert f"stale: `{runs.retrain_command('dense')}`" in table
+    assert f"corrupt: `{runs.retrain_command('gan')}`" in table
 
 
 @pytest.mark.slow

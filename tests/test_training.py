@@ -1,4 +1,5 @@
-"""The fast training loop does the lecture's maths: same inputs, same batches, same steps."""
+"""The training loop does the lecture's maths: same inputs, same batches,
+same steps, with or without the training command's speed-ups."""
 
 import subprocess
 import sys
@@ -8,15 +9,16 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Subset
 
-from dlcourse import training
+from coursesite import runs, speed
+from coursesite.speed import channels_last
 from dlcourse.cnn import LectureCNN
 from dlcourse.data import mnist
 from dlcourse.training import (
     accuracy,
-    adam,
-    channels_last,
     mnist_tensors,
+    predict,
     shuffled_batches,
+    split,
     train_epoch,
     train_epoch_dataloader,
 )
@@ -49,12 +51,10 @@ def test_an_epoch_visits_every_image_once_in_a_new_order():
     ]
 
 
-def test_fast_loop_equals_the_dataloader_loop_on_the_same_batches():
-    """Feed the lecture's DataLoader the fast loop's shuffled order: losses and weights must agree.
-
-    The fast model is channels-last and updated by fused Adam, as in ``fit``: changes of
-    memory layout and of kernels, not of maths.
-    """
+def test_tensor_loop_equals_the_dataloader_loop_on_the_same_batches():
+    """Feed the lecture's DataLoader the tensor loop's shuffled order:
+    losses and weights must agree, also with the weights channels-last (a
+    change of memory layout, not of maths)."""
     images, labels = mnist_tensors(train=True)
     order = torch.randperm(N, generator=torch.Generator().manual_seed(1))
     loader = DataLoader(
@@ -63,21 +63,22 @@ def test_fast_loop_equals_the_dataloader_loop_on_the_same_batches():
         sampler=order.tolist(),
     )
     models = []
-    for optimizer in (torch.optim.Adam, adam):
+    for _ in range(2):
         torch.manual_seed(0)
         model = LectureCNN()
-        models.append((model, optimizer(model.parameters(), lr=1e-3)))
-    channels_last(models[1][0])
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        models.append((model, optimizer))
     loss_fn = nn.CrossEntropyLoss()
     slow = train_epoch_dataloader(*models[0], loss_fn, loader)
-    fast = train_epoch(
-        *models[1],
-        loss_fn,
-        images[:N],
-        labels[:N],
-        BATCH,
-        torch.Generator().manual_seed(1),
-    )
+    with channels_last(models[1][0]):
+        fast = train_epoch(
+            *models[1],
+            loss_fn,
+            images[:N],
+            labels[:N],
+            BATCH,
+            torch.Generator().manual_seed(1),
+        )
     assert len(fast) == N // BATCH
     assert torch.allclose(torch.tensor(fast), torch.tensor(slow), atol=1e-5)
     for p, q in zip(models[0][0].parameters(), models[1][0].parameters()):
@@ -85,12 +86,22 @@ def test_fast_loop_equals_the_dataloader_loop_on_the_same_batches():
     assert fast[-1] < fast[0]
 
 
+def test_channels_last_leaves_no_hook_and_the_default_layout_behind():
+    model = LectureCNN()
+    with channels_last(model):
+        assert model.conv2.weight.is_contiguous(
+            memory_format=torch.channels_last
+        )
+        assert model.conv2.weight.stride() != (288, 9, 3, 1)
+    assert all(not m._forward_hooks for m in model.modules())
+    assert model.conv2.weight.stride() == (288, 9, 3, 1)
+
+
 def test_channels_last_changes_the_layout_of_weights_and_gradients_not_their_values():
     x = mnist_tensors(train=False)[0][:10]
     plain = LectureCNN()
     fast = LectureCNN()
     fast.load_state_dict(plain.state_dict())
-    channels_last(fast)
     layouts = []
 
     def record_layout(module, inputs, out):
@@ -103,19 +114,23 @@ def test_channels_last_changes_the_layout_of_weights_and_gradients_not_their_val
     for module in (fast.conv1, fast.conv2, fast.pool):
         module.register_forward_hook(record_layout)
     plain(x).logsumexp(dim=1).sum().backward()
-    fast(x).logsumexp(dim=1).sum().backward()
-    # conv1, pool, conv2, pool: the last pool's output is flattened, which alone would hand back NCHW
+    with channels_last(fast):
+        fast(x).logsumexp(dim=1).sum().backward()
+        assert fast.conv2.weight.is_contiguous(
+            memory_format=torch.channels_last
+        )
+    # conv1, pool, conv2, pool: the last pool's output is flattened, which
+    # alone would hand back NCHW
     assert layouts == [True] * 4, (
         "every gradient flowing back through the maps should be channels-last"
     )
-    assert fast.conv2.weight.is_contiguous(memory_format=torch.channels_last)
     for p, q in zip(plain.parameters(), fast.parameters()):
         assert torch.allclose(p.grad, q.grad, atol=1e-6)
 
 
 REFILL_FAULTS = textwrap.dedent("""
     import ctypes, resource, sys
-    from dlcourse.training import keep_freed_memory
+    from coursesite.speed import keep_freed_memory
 
     if sys.argv[1] == "keep":
         assert keep_freed_memory()
@@ -162,8 +177,8 @@ def test_keep_freed_memory_does_nothing_where_the_c_library_is_not_glibc(
     def no_glibc(name):
         raise OSError(f"{name}: cannot open shared object file")
 
-    monkeypatch.setattr(training.ctypes, "CDLL", no_glibc)
-    assert training.keep_freed_memory() is False
+    monkeypatch.setattr(speed.ctypes, "CDLL", no_glibc)
+    assert speed.keep_freed_memory() is False
 
 
 def test_accuracy_counts_correct_predictions():
@@ -176,3 +191,29 @@ def test_accuracy_counts_correct_predictions():
     images = torch.zeros(4, 1, 28, 28)
     images[:, 0, 0, 0] = torch.tensor([3.0, 1.0, 4.0, 1.0])
     assert accuracy(Echo(), images, torch.tensor([3, 1, 4, 5])) == 0.75
+
+
+def test_predict_tests_in_eval_mode_and_puts_the_mode_back():
+    modes = []
+
+    class Recorder(nn.Module):
+        def forward(self, x):
+            modes.append(self.training)
+            return torch.zeros(len(x), 10)
+
+    model = Recorder()
+    for mode in (True, False):
+        model.train(mode)
+        predict(model, torch.zeros(3, 1, 28, 28))
+        assert model.training is mode
+    assert modes == [False, False]
+
+
+def test_validation_is_held_out_of_the_training_images():
+    recipe = runs.RECIPES["lecture"]
+    (train, _), (validation, _) = split(recipe, "cpu")
+    images, _ = mnist_tensors(train=True)
+    assert len(train) + len(validation) == len(images) == 60000
+    assert len(validation) == recipe.validation == 10000
+    assert torch.equal(validation, images[-10000:])
+    assert torch.equal(train, images[:50000])

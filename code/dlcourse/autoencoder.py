@@ -7,10 +7,13 @@ which digit it sees, yet to rebuild digits well it must place similar digits
 at nearby codes.
 """
 
+from dataclasses import dataclass
+
 import torch
 from torch import nn
 
-from dlcourse.training import fit, mnist_tensors
+from dlcourse import training
+from dlcourse.training import mnist_tensors, split
 
 
 class Autoencoder(nn.Module):
@@ -48,33 +51,43 @@ class Autoencoder(nn.Module):
         return self.decode(self.encode(x))
 
 
-def build(recipe: dict) -> Autoencoder:
+@dataclass(frozen=True, kw_only=True)
+class Recipe(training.Recipe):
+    """A training recipe plus the size of the latent code."""
+
+    latent_dim: int
+
+
+def build(recipe: Recipe) -> Autoencoder:
     """The untrained autoencoder of a recipe."""
-    return Autoencoder(recipe["latent_dim"])
+    return Autoencoder(recipe.latent_dim)
 
 
-def fit_autoencoder(
-    model: Autoencoder, recipe: dict, device: str | torch.device
+def fit(
+    model: Autoencoder, recipe: Recipe, device: str | torch.device
 ) -> tuple[dict, dict]:
     """Train to reproduce the training images (binary cross entropy per
     pixel), with Adam.
 
     The labels are never used: the targets are the images themselves. The
-    metric is the loss on the 10,000 test images.
+    loss on the validation images is recorded after every epoch, the loss
+    on the 10,000 test images once, at the end.
     """
-    test_images, _ = mnist_tensors(train=False, device=device)
+    (images, _), (validation, _) = split(recipe, device)
     loss_fn = nn.BCELoss()
 
     @torch.no_grad()
-    def test_loss(m: nn.Module) -> float:
-        return loss_fn(m(test_images), test_images).item()
+    def loss_on(x: torch.Tensor) -> float:
+        return loss_fn(model(x), x).item()
 
-    return fit(
+    optimizer = torch.optim.Adam(model.parameters(), lr=recipe.lr)
+    metrics = training.fit(
         model,
         recipe,
-        device,
+        optimizer,
         loss_fn,
-        test_loss,
-        "test_loss",
-        reconstruct=True,
-    ), {}
+        (images, images),
+        lambda m: loss_on(validation),
+    )
+    metrics["test_loss"] = loss_on(mnist_tensors(False, device)[0])
+    return metrics, {}

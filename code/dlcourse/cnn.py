@@ -8,6 +8,8 @@ stride 1) → ReLU → 2×2 max-pool → flatten → linear → 10 class scores.
 import torch
 from torch import nn
 
+from dlcourse.training import Recipe, fit_classifier
+
 
 class LectureCNN(nn.Module):
     """The CNN of the lecture. Outputs raw scores (logits); cross entropy
@@ -32,3 +34,18 @@ class LectureCNN(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         _, a2 = self.features(x)
         return self.fc(torch.flatten(self.pool(a2), start_dim=1))
+
+
+def build(recipe: Recipe) -> LectureCNN:
+    """The untrained CNN (the lecture's recipe has nothing to configure)."""
+    return LectureCNN()
+
+
+def fit(
+    model: LectureCNN, recipe: Recipe, device: str | torch.device
+) -> tuple[dict, dict]:
+    """Train as the lecture does: Adam on the cross entropy of the scores."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=recipe.lr)
+    return fit_classifier(
+        model, recipe, device, optimizer, nn.CrossEntropyLoss()
+    )

@@ -19,7 +19,6 @@ from pathlib import Path
 from torchvision import datasets, transforms
 
 from dlcourse import REPO_ROOT
-from dlcourse.files import atomic_write
 
 #: Where the shipped copy lives; set ``DLCOURSE_DATA`` to use another folder.
 DATA_ROOT = Path(os.environ.get("DLCOURSE_DATA", REPO_ROOT / "data"))
@@ -78,12 +77,11 @@ def _check(path: Path, expected: str) -> None:
 
 def _decompress(gz: Path, target: Path) -> None:
     """Decompress under a temporary name, then rename: never a half-written
-    file."""
-    with (
-        atomic_write(target, binary=True) as out,
-        gzip.open(gz, "rb") as src,
-    ):
+    file under the name torchvision reads."""
+    part = target.with_name(f".{target.name}.part")
+    with gzip.open(gz, "rb") as src, open(part, "wb") as out:
         shutil.copyfileobj(src, out)
+    os.replace(part, target)
 
 
 def prepare_mnist(root: Path = DATA_ROOT) -> Path:

@@ -13,7 +13,6 @@ import torch
 from torch import nn
 
 from dlcourse.activations import relu
-from dlcourse.networks import evaluate
 
 
 def tent(x: np.ndarray) -> np.ndarray:

@@ -12,17 +12,15 @@ minimising log(1 - D(G(z))): same fixed point, but strong gradients while G
 is still bad.
 """
 
+from dataclasses import dataclass
+
 import torch
 from torch import nn
 from torch.nn.functional import binary_cross_entropy_with_logits as bce
 from tqdm.auto import tqdm
 
-from dlcourse.training import (
-    adam,
-    keep_freed_memory,
-    mnist_tensors,
-    shuffled_batches,
-)
+from dlcourse import training
+from dlcourse.training import shuffled_batches, split
 
 
 class Generator(nn.Module):
@@ -63,10 +61,17 @@ class Discriminator(nn.Module):
         return self.net(x).squeeze(1)
 
 
-def build(recipe: dict) -> Generator:
+@dataclass(frozen=True, kw_only=True)
+class Recipe(training.Recipe):
+    """A training recipe plus the length of the noise vector z."""
+
+    noise_dim: int
+
+
+def build(recipe: Recipe) -> Generator:
     """The untrained generator of a recipe (the run keeps only G: D is only
     needed for training)."""
-    return Generator(recipe["noise_dim"])
+    return Generator(recipe.noise_dim)
 
 
 def noise(
@@ -99,29 +104,28 @@ def generator_loss(D: nn.Module, fake: torch.Tensor) -> torch.Tensor:
     return bce(logits, torch.ones_like(logits))
 
 
-def fit_gan(
-    G: Generator, recipe: dict, device: str | torch.device
+def fit(
+    G: Generator, recipe: Recipe, device: str | torch.device
 ) -> tuple[dict, dict]:
     """Alternate one D step and one G step per batch of real images (scaled
     to [-1, 1]).
 
     Returns every batch's two losses, and as tensors the generator's images
     for the same fixed noise after selected epochs (to show samples across
-    training).
+    training). A GAN has no validation score: its samples are looked at.
     """
-    keep_freed_memory()
-    generator = torch.Generator().manual_seed(recipe["seed"])
-    images, _ = mnist_tensors(train=True, device=device)
-    images = images[: recipe.get("subset")] * 2 - 1
+    generator = torch.Generator().manual_seed(recipe.seed)
+    (images, _), _ = split(recipe, device)
+    images = images * 2 - 1
     D = Discriminator().to(device)
     # the momentum setting usual for GANs (Radford et al. 2016)
     betas = (0.5, 0.999)
-    opt_D = adam(D.parameters(), lr=recipe["lr"], betas=betas)
-    opt_G = adam(G.parameters(), lr=recipe["lr"], betas=betas)
+    opt_D = torch.optim.Adam(D.parameters(), lr=recipe.lr, betas=betas)
+    opt_G = torch.optim.Adam(G.parameters(), lr=recipe.lr, betas=betas)
     fixed_noise = noise(64, G.noise_dim, generator).to(device)
     snapshot_epochs = sorted(
-        {1, 2, 5, 10, recipe["epochs"] // 2, recipe["epochs"]}
-        & set(range(1, recipe["epochs"] + 1))
+        {1, 2, 5, 10, recipe.epochs // 2, recipe.epochs}
+        & set(range(1, recipe.epochs + 1))
     )
     metrics = {
         "batch_d_loss": [],
@@ -129,37 +133,28 @@ def fit_gan(
         "sample_epochs": snapshot_epochs,
     }
     samples = []
-    steps = -(-len(images) // recipe["batch_size"]) * recipe["epochs"]
-    with tqdm(
-        total=steps, desc=recipe["name"], unit="step", mininterval=10
-    ) as progress:
-        for epoch in range(1, recipe["epochs"] + 1):
-            d_losses, g_losses = [], []
-            for idx in shuffled_batches(
-                len(images), recipe["batch_size"], generator, images.device
-            ):
-                real = images[idx]
-                fake = G(noise(len(real), G.noise_dim, generator).to(device))
-                opt_D.zero_grad()
-                d_loss = discriminator_loss(D, real, fake.detach())
-                d_loss.backward()
-                opt_D.step()
-                opt_G.zero_grad()
-                g_loss = generator_loss(D, fake)
-                g_loss.backward()
-                opt_G.step()
-                d_losses.append(d_loss.detach())
-                g_losses.append(g_loss.detach())
-                progress.update()
-            metrics["batch_d_loss"] += torch.stack(d_losses).tolist()
-            metrics["batch_g_loss"] += torch.stack(g_losses).tolist()
-            if epoch in snapshot_epochs:
-                with torch.no_grad():
-                    samples.append(to_pixels(G(fixed_noise)))
-            progress.set_postfix(
-                d_loss=metrics["batch_d_loss"][-1],
-                g_loss=metrics["batch_g_loss"][-1],
-            )
+    for epoch in tqdm(range(1, recipe.epochs + 1), unit="epoch"):
+        d_losses, g_losses = [], []
+        for idx in shuffled_batches(
+            len(images), recipe.batch_size, generator, images.device
+        ):
+            real = images[idx]
+            fake = G(noise(len(real), G.noise_dim, generator).to(device))
+            opt_D.zero_grad()
+            d_loss = discriminator_loss(D, real, fake.detach())
+            d_loss.backward()
+            opt_D.step()
+            opt_G.zero_grad()
+            g_loss = generator_loss(D, fake)
+            g_loss.backward()
+            opt_G.step()
+            d_losses.append(d_loss.detach())
+            g_losses.append(g_loss.detach())
+        metrics["batch_d_loss"] += torch.stack(d_losses).tolist()
+        metrics["batch_g_loss"] += torch.stack(g_losses).tolist()
+        if epoch in snapshot_epochs:
+            with torch.no_grad():
+                samples.append(to_pixels(G(fixed_noise)))
     return metrics, {
         "samples": torch.stack(samples),
         "fixed_noise": fixed_noise,
