@@ -1,86 +1,507 @@
-"""CPU speed-ups for the training command: same maths, less time.
+"""Training runs as cached, verified artifacts: the book loads them, one
+command retrains them.
 
-``fit`` in the course package is the plain loop a student reads. The
-training command (``python -m coursesite.runs train --fast``) and the loop
-benchmark wrap it with these, which change where numbers live in memory,
-never their values:
+A run is named by a recipe (:data:`RECIPES`). It is trained once (ideally on
+a GPU) and committed under ``runs/<name>/``: ``weights.pt`` (the
+``state_dict``), ``metrics.json`` (losses and accuracies), optional
+``tensors.pt`` (e.g. GAN samples across training) and ``run.json`` (cache
+key, recipe, provenance and every file's sha256).
 
-- :func:`channels_last` stores the convolutions' weights (and so their
-  feature maps and gradients) channels-last while a run trains, and puts the
-  model back as it was afterwards;
-- :func:`keep_freed_memory` asks glibc to keep freed memory for the next
-  step. It is process-wide and cannot be undone, so only the command's own
-  process (and the benchmark's) calls it.
+The cache key hashes the recipe, the normalised source of every course
+module that builds and trains the model (found by following its imports,
+see :mod:`coursesite.fingerprint`) and the MNIST checksums. Pages call
+:func:`load`, which never trains and refuses, with a :class:`RunError` that
+names the file and the command that retrains it, a run that is missing,
+stale (recipe, code or data changed), or corrupt (a file that differs from
+its checksum, checksums that do not cover exactly the files present, a
+malformed ``run.json``, weights that do not fit the model).
+
+Usage, from the repository root::
+
+    PYTHONPATH=code python -m coursesite.runs train NAME [NAME ...] | all
 """
 
-import ctypes
-from collections.abc import Iterator
-from contextlib import contextmanager
+import argparse
+import dataclasses
+import datetime
+import hashlib
+import json
+import os
+import pickle
+import platform
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 from torch import nn
 
+from coursesite import speed
+from coursesite.fingerprint import Package
+from dlcourse import REPO_ROOT, autoencoder, cnn, dense, gan
+from dlcourse.data import DATA_ROOT, sha256
+from dlcourse.training import Recipe
 
-@contextmanager
-def channels_last(model: nn.Module) -> Iterator[nn.Module]:
-    """Within the block, the model's 4-D weights, feature maps and their
-    gradients are channels-last (NHWC).
+#: Where the committed runs live.
+RUNS_ROOT = REPO_ROOT / "runs"
 
-    oneDNN on a CPU and cuDNN on a GPU then run the convolutions, and above
-    all the max-pooling, vectorised across channels. MNIST's one-channel
-    images are already in both layouts, so the activations follow the
-    weights. On leaving, the hooks are removed and the weights stored in
-    the default layout again.
-    """
-    model.to(memory_format=torch.channels_last)
-    hooks = [
-        module.register_forward_hook(_channels_last_gradient)
-        for module in model.modules()
-    ]
-    try:
-        yield model
-    finally:
-        for hook in hooks:
-            hook.remove()
-        model.to(memory_format=torch.contiguous_format)
+#: Every run the book uses, by name.
+RECIPES: dict[str, Recipe] = {
+    "lecture": Recipe(
+        build=cnn.build, fit=cnn.fit, batch_size=10, lr=1e-5, epochs=10
+    ),
+    "improved": Recipe(
+        build=cnn.build,
+        fit=cnn.fit,
+        batch_size=64,
+        lr=1e-3,
+        lr_decay=0.5,
+        epochs=5,
+    ),
+    "dense": Recipe(
+        build=dense.build, fit=dense.fit, batch_size=10, lr=3.0, epochs=30
+    ),
+    "autoencoder-2d": autoencoder.Recipe(
+        build=autoencoder.build,
+        fit=autoencoder.fit,
+        latent_dim=2,
+        batch_size=128,
+        lr=1e-3,
+        epochs=20,
+    ),
+    "autoencoder-32d": autoencoder.Recipe(
+        build=autoencoder.build,
+        fit=autoencoder.fit,
+        latent_dim=32,
+        batch_size=128,
+        lr=1e-3,
+        epochs=20,
+    ),
+    "gan": gan.Recipe(
+        build=gan.build,
+        fit=gan.fit,
+        noise_dim=64,
+        batch_size=64,
+        lr=2e-4,
+        epochs=20,
+    ),
+}
+
+#: The files a run always has besides ``run.json``.
+REQUIRED = {"weights.pt", "metrics.json"}
 
 
-def _channels_last_gradient(
-    module: nn.Module, inputs: tuple, output: object
-) -> None:
-    """Ask for the gradient of a module's 4-D output in channels-last order
-    too.
+class RunError(RuntimeError):
+    """A cached run cannot be used; ``state`` says why (``missing``,
+    ``stale`` or ``corrupt``) and the message how to fix it."""
 
-    Flattening a channels-last map copies it in NCHW order, so without this
-    the gradient of the last map would come back NCHW, and the backward pass
-    would start by converting between the two layouts.
-    """
-    if (
-        isinstance(output, torch.Tensor)
-        and output.dim() == 4
-        and output.requires_grad
-    ):
-        output.register_hook(
-            lambda grad: grad.contiguous(memory_format=torch.channels_last)
-        )
+    def __init__(self, state: str, message: str) -> None:
+        super().__init__(message)
+        self.state = state
 
 
-def keep_freed_memory() -> bool:
-    """Ask glibc's malloc to keep freed memory for reuse, for the rest of
-    the process; returns whether it could (False where the C library is not
-    glibc: macOS, Windows, musl).
+@dataclass
+class Run:
+    """A loaded run: the trained model (in eval mode, on the CPU) and
+    everything recorded with it."""
 
-    Every step allocates and frees the same few megabytes of feature maps
-    and gradients. By default glibc hands many such blocks back to the
-    kernel, and the next step pays for fresh zeroed pages: on a 2-core CPU,
-    hundreds of page faults and about a third of a batch-10 step.
-    """
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return False
-    trim_threshold, mmap_threshold = -1, -3  # mallopt's M_* parameters
-    return bool(
-        libc.mallopt(trim_threshold, 1 << 30)
-        and libc.mallopt(mmap_threshold, 32 << 20)
+    name: str
+    model: nn.Module
+    metrics: dict
+    tensors: dict
+    info: dict
+
+
+def retrain_command(name: str) -> str:
+    """The one command, run from the repository root, that (re)trains a
+    run."""
+    return f"PYTHONPATH=code python -m coursesite.runs train {name}"
+
+
+def _qualified(value: object) -> object:
+    """A function as ``module.name``; any other value as it is."""
+    if isinstance(value, Callable):
+        return f"{value.__module__}.{value.__qualname__}"
+    return value
+
+
+def recipe_record(recipe: Recipe) -> dict:
+    """The recipe as ``run.json`` stores it: its type and every field, the
+    functions by their qualified names."""
+    return {"type": _qualified(type(recipe))} | {
+        field.name: _qualified(getattr(recipe, field.name))
+        for field in dataclasses.fields(recipe)
+    }
+
+
+def code_fingerprint(recipe: Recipe) -> dict[str, str]:
+    """{module: hash} of every course module that building and training
+    the recipe's model imports."""
+    package = Package("dlcourse")
+    modules = {recipe.build.__module__, recipe.fit.__module__}
+    return package.fingerprint(package.closure(modules))
+
+
+def data_checksum(root: Path = DATA_ROOT) -> str:
+    """The sha256 of the shipped MNIST checksum list (the data module
+    verifies the files against it)."""
+    return sha256(Path(root) / "MNIST" / "raw" / "SHA256SUMS")
+
+
+def cache_key(record: dict, code: dict[str, str], data: str) -> str:
+    """sha256 of the recipe's record, the code's fingerprint and the data
+    checksum."""
+    payload = {"recipe": record, "code": code, "data": data}
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True).encode()
+    ).hexdigest()
+
+
+def current_key(recipe: Recipe) -> str:
+    """The cache key a run of ``recipe`` would have if trained now."""
+    return cache_key(
+        recipe_record(recipe), code_fingerprint(recipe), data_checksum()
     )
+
+
+def device_description(device: torch.device) -> str:
+    """A human-readable name of the device a run was trained on."""
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    threads = torch.get_num_threads()
+    plural = "s" * (threads > 1)
+    return (
+        f"CPU ({platform.machine()}, {threads} thread{plural} "
+        f"of {os.cpu_count()} cores)"
+    )
+
+
+def recover(root: Path, name: str) -> None:
+    """Undo what an interrupted save left behind in ``root``.
+
+    A save writes ``.NAME.tmp-*``, moves the old run to ``.NAME.old`` and
+    the new one into place. Cut before the swap, the temporary folder is
+    removed; cut between the two moves, the old run is put back.
+    """
+    root = Path(root)
+    for tmp in root.glob(f".{name}.tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+    old = root / f".{name}.old"
+    if old.exists():
+        if (root / name).exists():
+            shutil.rmtree(old)
+        else:
+            os.replace(old, root / name)
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Put ``new`` at ``target``; the old folder is only removed once the new
+    one is in place (see :func:`recover` for an interruption)."""
+    old = target.with_name(f".{target.name}.old")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def train(
+    name: str,
+    root: Path = RUNS_ROOT,
+    device: str | None = None,
+    recipe: Recipe | None = None,
+    fast: bool = False,
+) -> Path:
+    """Train a run and replace ``root/name`` atomically; return its folder.
+
+    ``recipe`` overrides ``RECIPES[name]`` (the tests use it for tiny runs).
+    Uses CUDA when present unless ``device`` says otherwise; ``fast`` trains
+    with the weights stored channels-last (:mod:`coursesite.speed`).
+    """
+    recipe = RECIPES[name] if recipe is None else recipe
+    root = Path(root)
+    recover(root, name)
+    device = torch.device(
+        device or ("cuda" if torch.cuda.is_available() else "cpu")
+    )
+    # the initial weights, and any other random draw, follow the seed
+    torch.manual_seed(recipe.seed)
+    model = recipe.build(recipe).to(device)
+    start = time.perf_counter()
+    if fast:
+        with speed.channels_last(model):
+            metrics, tensors = recipe.fit(model, recipe, device)
+    else:
+        metrics, tensors = recipe.fit(model, recipe, device)
+    wall = time.perf_counter() - start
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=root, prefix=f".{name}.tmp-"))
+    tmp.chmod(0o755)
+    try:
+        torch.save(_portable(model.state_dict()), tmp / "weights.pt")
+        if tensors:
+            torch.save(_portable(tensors), tmp / "tensors.pt")
+        (tmp / "metrics.json").write_text(json.dumps(_rounded(metrics)))
+        info = {
+            "name": name,
+            "key": current_key(recipe),
+            "recipe": recipe_record(recipe),
+            "provenance": _provenance(device, wall, recipe),
+            "sha256": {f.name: sha256(f) for f in sorted(tmp.iterdir())},
+        }
+        (tmp / "run.json").write_text(json.dumps(info, indent=2) + "\n")
+        _replace_dir(tmp, root / name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return root / name
+
+
+def _provenance(device: torch.device, wall: float, recipe: Recipe) -> dict:
+    """Where, when and with what a run was trained: recorded, never part of
+    the key."""
+    return {
+        "device": device_description(device),
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "cuda": torch.version.cuda if device.type == "cuda" else None,
+        "wall_time_s": round(wall, 1),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
+            timespec="seconds"
+        ),
+        "seed": recipe.seed,
+    }
+
+
+def _portable(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The tensors on the CPU in the default layout, whatever device and
+    memory format training used."""
+    return {k: v.cpu().contiguous() for k, v in tensors.items()}
+
+
+def _rounded(metrics: dict) -> dict:
+    """Metrics with 6 significant digits: plenty for plots, and a third of
+    the file size."""
+
+    def r(v):
+        if isinstance(v, list):
+            return [r(x) for x in v]
+        return float(f"{v:.6g}") if isinstance(v, float) else v
+
+    return {k: r(v) for k, v in metrics.items()}
+
+
+def _refuse(state: str, name: str, problem: str, fix: str) -> RunError:
+    return RunError(
+        state,
+        f"{problem} {fix} Retrain it with: {retrain_command(name)}",
+    )
+
+
+def _read_info(name: str, folder: Path) -> dict:
+    """run.json, parsed and with the entries :func:`verify` needs."""
+    info_file = folder / "run.json"
+    if not info_file.exists():
+        raise _refuse(
+            "missing", name, f"Run {name!r} is missing: no {info_file}.", ""
+        )
+    try:
+        info = json.loads(info_file.read_text())
+        for entry in ("key", "recipe", "provenance", "sha256"):
+            info[entry]
+        dict(info["sha256"])
+    except (ValueError, TypeError, KeyError) as error:
+        raise _refuse(
+            "corrupt",
+            name,
+            f"{info_file} is not a valid run record ({error!r}).",
+            "Restore it from git (git checkout -- runs/), or",
+        ) from None
+    return info
+
+
+def verify(
+    name: str, root: Path = RUNS_ROOT, recipe: Recipe | None = None
+) -> dict:
+    """Check a run without loading its weights; return its ``run.json``.
+
+    Raises :class:`RunError` when the run is missing, corrupt (see the
+    module's docstring) or stale: its recorded recipe differs from the
+    code's, or its key from the key the recipe, code and data give now.
+    """
+    recipe = RECIPES[name] if recipe is None else recipe
+    folder = Path(root) / name
+    recover(Path(root), name)
+    info = _read_info(name, folder)
+    present = {p.name for p in folder.iterdir()} - {"run.json"}
+    recorded = set(info["sha256"])
+    if present != recorded or not REQUIRED <= recorded:
+        raise _refuse(
+            "corrupt",
+            name,
+            f"{folder / 'run.json'} records checksums for "
+            f"{sorted(recorded)}, but the folder holds {sorted(present)}.",
+            "Restore the run from git (git checkout -- runs/), or",
+        )
+    for file, expected in info["sha256"].items():
+        actual = sha256(folder / file)
+        if actual != expected:
+            raise _refuse(
+                "corrupt",
+                name,
+                f"Refusing to load {folder / file}: sha256 is {actual}, "
+                f"run.json records {expected}.",
+                "The file is corrupt or was changed. Restore it from git, or",
+            )
+    if info["recipe"] != recipe_record(recipe):
+        raise _refuse(
+            "stale",
+            name,
+            f"{folder / 'run.json'} records the recipe {info['recipe']}, "
+            f"but the code's recipe is {recipe_record(recipe)}.",
+            "",
+        )
+    if info["key"] != current_key(recipe):
+        raise _refuse(
+            "stale",
+            name,
+            f"Run {name!r} in {folder} is stale: its model or training "
+            "code, or the data, changed since it was trained.",
+            "",
+        )
+    return info
+
+
+def _load_tensors(path: Path, name: str) -> dict:
+    """``torch.load`` with ``weights_only``: a file may hold tensors only,
+    never code to run."""
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as error:
+        raise _refuse(
+            "corrupt", name, f"{path} holds more than tensors ({error}).", ""
+        ) from None
+
+
+def load(
+    name: str, root: Path = RUNS_ROOT, recipe: Recipe | None = None
+) -> Run:
+    """Load a cached run, never training it (see :func:`verify` for what is
+    refused)."""
+    recipe = RECIPES[name] if recipe is None else recipe
+    info = verify(name, root, recipe)
+    folder = Path(root) / name
+    model = recipe.build(recipe)
+    try:
+        model.load_state_dict(_load_tensors(folder / "weights.pt", name))
+    except RuntimeError as error:
+        raise _refuse(
+            "corrupt",
+            name,
+            f"{folder / 'weights.pt'} does not fit the model ({error}).",
+            "",
+        ) from None
+    model.eval()
+    tensors = (
+        _load_tensors(folder / "tensors.pt", name)
+        if "tensors.pt" in info["sha256"]
+        else {}
+    )
+    metrics = json.loads((folder / "metrics.json").read_text())
+    return Run(name, model, metrics, tensors, info)
+
+
+def final_metrics(metrics: dict) -> dict[str, float]:
+    """The single-number results of a run (the per-batch and per-epoch curves
+    left out)."""
+    return {
+        key: value
+        for key, value in metrics.items()
+        if isinstance(value, (int, float))
+    }
+
+
+def provenance(run: Run) -> str:
+    """One line for the instructor: where and how long the run was
+    trained."""
+    p = run.info["provenance"]
+    return (
+        f"trained on {p['device']} in {p['wall_time_s']:.0f} s "
+        f"(torch {p['torch']}, {p['date'][:10]}, seed {p['seed']})"
+    )
+
+
+def _device(text: str) -> str:
+    """argparse type of ``--device``: cpu, or cuda where torch sees a GPU."""
+    if text not in ("cpu", "cuda"):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a device: use cpu or cuda"
+        )
+    if text == "cuda" and not torch.cuda.is_available():
+        raise argparse.ArgumentTypeError(
+            "cuda was asked for, but torch sees no CUDA GPU here "
+            f"(torch {torch.__version__}); use --device cpu"
+        )
+    return text
+
+
+def _threads(text: str) -> int:
+    """argparse type of ``--threads``: a whole number, at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of threads: give 1 or more"
+        )
+    return int(text)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The training command's arguments, checked while parsing."""
+    parser = argparse.ArgumentParser(
+        prog="python -m coursesite.runs",
+        description=__doc__.splitlines()[0],
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    cmd = sub.add_parser(
+        "train", help="train runs and replace them in runs/"
+    )
+    cmd.add_argument("names", nargs="+", choices=[*RECIPES, "all"])
+    cmd.add_argument(
+        "--device",
+        type=_device,
+        help="cpu or cuda (default: cuda when present)",
+    )
+    cmd.add_argument("--threads", type=_threads, help="CPU threads")
+    cmd.add_argument(
+        "--fast",
+        action="store_true",
+        help="channels-last weights and glibc keeping freed memory "
+        "(coursesite.speed): same maths, faster on a CPU",
+    )
+    cmd.add_argument(
+        "--root",
+        type=Path,
+        default=RUNS_ROOT,
+        help="where to write the runs (default: runs/)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Retrain runs and print their final metrics."""
+    args = parser().parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if args.fast:
+        speed.keep_freed_memory()
+    names = list(RECIPES) if "all" in args.names else args.names
+    for name in names:
+        folder = train(name, args.root, args.device, fast=args.fast)
+        run = load(name, args.root)
+        finals = final_metrics(run.metrics)
+        print(f"{name}: {provenance(run)}; {finals} -> {folder}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
