@@ -98,21 +98,20 @@ def test_figures_were_executed(built_book, doc, minimum):
         )
 
 
-def test_no_cell_error_in_any_notebook(built_book):
+def test_no_warning_or_traceback_in_any_executed_cell(built_book):
+    """A raising cell already fails the strict build (see
+    test_a_raising_cell_fails_the_build); what the build lets through is a
+    cell that prints a warning or a caught traceback to stderr."""
     notebooks = list((built_book / "jupyter_execute").rglob("*.ipynb"))
     assert notebooks, "nothing was executed"
     for nb_path in notebooks:
         nb = json.loads(nb_path.read_text())
         for cell in nb["cells"]:
             for out in cell.get("outputs", []):
-                assert out["output_type"] != "error", (
-                    f"{nb_path.name}: {out.get('ename')}"
-                )
-                assert out.get(
-                    "name"
-                ) != "stderr" or "Traceback" not in "".join(
-                    out.get("text", "")
-                )
+                text = "".join(out.get("text", ""))
+                assert out.get("name") != "stderr" or not any(
+                    word in text for word in ("Traceback", "Warning")
+                ), f"{nb_path.name}: {text[:500]}"
 
 
 def test_perceptron_quiz_answer_is_computed(built_book):
