@@ -27,7 +27,6 @@ import shutil
 from pathlib import Path
 
 from sphinx.application import Sphinx
-from sphinx.builders.html._assets import _JavaScript
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
@@ -124,28 +123,33 @@ def serve_assets_from_site(app: Sphinx, config: Config) -> None:
 def point_thebe_at_site(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
-    """Replace sphinx-thebe's CDN address of thebe by the site's copy, relative to this page."""
-    scripts = context.get("script_files")
-    if not scripts:
-        return
-    local = context["pathto"]("_static/" + THEBE_JS, 1)
+    """Point sphinx-thebe's address of thebe, a CDN, at the site's copy.
+
+    sphinx-thebe's inline configuration script names the address, and a
+    Jupyter Book page lists that script twice (a second ``const`` is a
+    script error). The script's body is rewritten in place to an address
+    made from the page's ``data-content_root``, the same on every page, and
+    the second copy is dropped from the page's list.
+    """
+    local = (
+        "document.documentElement.dataset.content_root"
+        f' + "_static/{THEBE_JS}"'
+    )
     kept, seen = [], False
-    for script in scripts:
-        body = (
-            script.attributes.get("body", "")
-            if isinstance(script, _JavaScript)
-            else ""
-        )
-        if "THEBE_JS_URL" in body:
-            if seen:  # sphinx-thebe registers it twice; a second `const` is a script error
+    for script in context.get("script_files") or []:
+        attributes = getattr(script, "attributes", {})
+        if "THEBE_JS_URL" in attributes.get("body", ""):
+            if seen:
                 continue
             seen = True
-            body = re.sub(
-                r'THEBE_JS_URL = "[^"]*"', f'THEBE_JS_URL = "{local}"', body
+            attributes["body"] = re.sub(
+                r'THEBE_JS_URL = "[^"]*"',
+                f"THEBE_JS_URL = {local}",
+                attributes["body"],
             )
-            script = _JavaScript(None, priority=script.priority, body=body)
         kept.append(script)
-    scripts[:] = kept
+    if seen:
+        context["script_files"][:] = kept
 
 
 def standalone_notebook(path: Path) -> None:
