@@ -35,17 +35,10 @@ from urllib.parse import unquote, urlparse
 
 from bs4 import BeautifulSoup
 
+from coursesite import book
+
 REPO = Path(__file__).resolve().parents[1]
-BUILD = [
-    sys.executable,
-    "-c",
-    "from jupyter_book.cli.main import main; main()",
-    "build",
-    ".",
-    "-W",
-    "-n",
-    "--keep-going",
-]
+BUILD = book.build_command(Path("."))
 TESTS = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
 #: The edits the rebuild measurements make, in the copy.
 PROSE_EDIT = (
@@ -94,21 +87,6 @@ def throwaway_copy(dest: Path) -> Path:
     return dest
 
 
-def cache_records(copy: Path) -> dict[str, int]:
-    """{page: jupyter-cache record id}: a page executed again gets a new id."""
-    from jupyter_cache import get_cache
-
-    path = copy / "_build" / ".jupyter_cache"
-    return (
-        {
-            Path(r.uri).stem: r.pk
-            for r in get_cache(path).list_cache_records()
-        }
-        if path.exists()
-        else {}
-    )
-
-
 def timed(
     cmd: list[str], cwd: Path, env: dict, log: Path
 ) -> tuple[float, subprocess.CompletedProcess]:
@@ -125,14 +103,14 @@ def timed(
 
 def build(copy: Path, env: dict, log: Path) -> dict:
     """Time one build and name the pages it executed."""
-    before = cache_records(copy)
+    before = book.cache_records(copy / "_build")
     seconds, result = timed(BUILD, copy, env, log)
     if result.returncode != 0:  # a failed build's time means nothing
         sys.exit(
             f"{log.stem} failed (exit {result.returncode}); log: "
             f"{log}\n{(result.stdout + result.stderr)[-3000:]}"
         )
-    after = cache_records(copy)
+    after = book.cache_records(copy / "_build")
     return {
         "seconds": round(seconds, 1),
         "executed": sorted(

@@ -1,54 +1,10 @@
-"""Shared fixtures: building the book costs minutes, so a session builds it once."""
+"""Shared fixtures: building the book costs minutes, so a session builds it
+once. Shared helpers live in helpers.py."""
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-#: What a copy of the book needs to build (the package is installed from REPO, editable).
-BOOK_SOURCES = (
-    "_config.yml",
-    "_toc.yml",
-    "references.bib",
-    "book",
-    "_ext",
-    "_templates",
-)
-
-
-def build_book(
-    source: Path, output: Path, *extra: str
-) -> subprocess.CompletedProcess:
-    """Run the strict build the README documents, writing into ``output``."""
-    cmd = [
-        sys.executable,
-        "-c",
-        "from jupyter_book.cli.main import main; main()",
-        "build",
-        str(source),
-        "--path-output",
-        str(output),
-        "-W",
-        "-n",
-        "--keep-going",
-        *extra,
-    ]
-    return subprocess.run(cmd, capture_output=True, text=True)
-
-
-def copy_book(dest: Path) -> Path:
-    """A throwaway copy of the book's sources, for tests that break or edit them."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in BOOK_SOURCES:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name)
-        else:
-            shutil.copy2(src, dest / name)
-    return dest
+from helpers import REPO, build_book
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,7 @@ import sys
 
 import pytest
 import yaml
-from conftest import REPO
-from test_notebooks import chapters
+from helpers import REPO, chapters
 
 BINDER = REPO / "binder"
 

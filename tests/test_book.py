@@ -1,69 +1,24 @@
 """The strict book build: every page is there, executed, with figures and no errors."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
-from bs4 import BeautifulSoup
-from conftest import REPO, build_book, copy_book
+from helpers import (
+    build_book,
+    copy_book,
+    executed_images,
+    page,
+    prose,
+    quiz_answers,
+    quiz_options,
+    toc_files,
+)
 
 from dlcourse import backprop, depth, networks
 from dlcourse.perceptron import outputs_as_option
 
 pytestmark = pytest.mark.slow
-
-
-def toc_files(node=None) -> list[str]:
-    """Every document named in _toc.yml (root first), in order."""
-    if node is None:
-        toc = yaml.safe_load((REPO / "_toc.yml").read_text())
-        return [toc["root"]] + toc_files(toc)
-    found = []
-    if isinstance(node, dict):
-        if "file" in node:
-            found.append(node["file"])
-        for value in node.values():
-            found += (
-                toc_files(value) if isinstance(value, (list, dict)) else []
-            )
-    elif isinstance(node, list):
-        for item in node:
-            found += toc_files(item)
-    return found
-
-
-def page(built_book: Path, doc: str) -> BeautifulSoup:
-    return BeautifulSoup(
-        (built_book / "html" / f"{doc}.html").read_text(), "html.parser"
-    )
-
-
-def prose(soup: BeautifulSoup) -> str:
-    """The page's text with whitespace collapsed, to find glued sentences in."""
-    return " ".join(soup.get_text().split())
-
-
-def quiz_options(soup: BeautifulSoup) -> list[str]:
-    return [b.get_text() for b in soup.select("button.dl-quiz-option")]
-
-
-def quiz_answers(soup: BeautifulSoup) -> list[str]:
-    """The options the page's quizzes mark correct."""
-    return [
-        b.get_text()
-        for b in soup.select("button.dl-quiz-option[data-correct=true]")
-    ]
-
-
-def executed_images(soup: BeautifulSoup) -> list:
-    """Images that cell outputs produced (not logos or static figures)."""
-    return [
-        img
-        for img in soup.select(".cell_output img")
-        if "_images/" in img.get("src", "")
-    ]
 
 
 def test_every_toc_entry_has_a_page(built_book):

@@ -1,7 +1,7 @@
 """The built convolution and PyTorch chapters carry the answers the package computes."""
 
 import pytest
-from test_book import page, prose, quiz_answers, quiz_options
+from helpers import page, prose, quiz_answers, quiz_options
 from torch import nn
 
 from dlcourse.cnn import LectureCNN

@@ -14,7 +14,7 @@ import time
 import pytest
 import yaml
 from browser import free_port, jupyter_server, offline_browser, serve_site
-from conftest import REPO, build_book, copy_book
+from helpers import REPO, build_book, copy_book
 
 from coursesite.runs import RUNS_ROOT
 from dlcourse.data import DATA_ROOT, mnist

@@ -5,20 +5,10 @@ import shutil
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO
+from helpers import chapters
 from nbclient import NotebookClient
-from test_book import toc_files
 
 pytestmark = pytest.mark.slow
-
-
-def chapters() -> list[str]:
-    """The toc's pages that are notebooks (MyST-NB pages carry a kernelspec)."""
-    return [
-        doc
-        for doc in toc_files()
-        if "\nkernelspec:" in (REPO / f"{doc}.md").read_text()
-    ]
 
 
 def downloaded(built_book, doc: str):

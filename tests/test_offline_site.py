@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from browser import offline_browser, serve_site
-from conftest import REPO
+from helpers import REPO
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from helpers import REPO
 
 WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
 

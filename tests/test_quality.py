@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO
+from helpers import REPO
 from myst_nb.core.variables import format_plain_text
 
 pytestmark = pytest.mark.slow

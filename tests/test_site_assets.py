@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import live_code  # a local Sphinx extension (_ext/, on pytest's pythonpath)
 import pytest
-from conftest import REPO
+from helpers import REPO
 from sphinx.errors import ConfigError
 
 

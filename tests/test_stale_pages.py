@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import REPO, build_book, copy_book
+from helpers import REPO, build_book, copy_book
 from stale_pages import data_fingerprint
 
+from coursesite import book
 from coursesite.fingerprint import Package, imported_names
 
 FRONT_MATTER = (
@@ -104,13 +105,9 @@ def test_an_unknown_package_is_a_clear_error():
 
 
 def cache_records(out: Path) -> dict[str, int]:
-    """{page name: jupyter-cache record id}; a new id means the page was executed again."""
-    from jupyter_cache import get_cache
-
-    records = get_cache(
-        out / "_build" / ".jupyter_cache"
-    ).list_cache_records()
-    return {Path(r.uri).stem: r.pk for r in records}
+    """{page name: jupyter-cache record id}; a new id means the page was
+    executed again."""
+    return book.cache_records(out / "_build")
 
 
 def output_text(out: Path, doc: str) -> str:

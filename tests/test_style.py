@@ -4,7 +4,7 @@ import subprocess
 import sys
 from unittest.mock import patch
 
-from conftest import REPO
+from helpers import REPO
 
 from coursesite import runs
 
