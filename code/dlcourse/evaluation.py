@@ -40,6 +40,20 @@ def evaluate_accuracy(
     return correct / len(loader.dataset)
 
 
+def nearest_images(
+    images: torch.Tensor, pool: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """For each image, the index of the closest image of ``pool`` and the
+    Euclidean distance between their pixels.
+
+    A generated image that copied a training image would have a distance
+    of (almost) 0 to it.
+    """
+    distances = torch.cdist(images.flatten(1), pool.flatten(1))
+    closest, index = distances.min(dim=1)
+    return index, closest
+
+
 def misclassified(
     predictions: torch.Tensor, labels: torch.Tensor
 ) -> torch.Tensor:
