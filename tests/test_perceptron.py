@@ -46,9 +46,12 @@ def test_no_single_perceptron_on_a_grid_computes_xor():
     from dlcourse.perceptron import xor_mistakes
 
     grid = np.linspace(-3, 3, 25)
-    assert min(
-        xor_mistakes(np.array([w1, w2]), b)
-        for w1 in grid
-        for w2 in grid
-        for b in grid
-    ) == 1
+    assert (
+        min(
+            xor_mistakes(np.array([w1, w2]), b)
+            for w1 in grid
+            for w2 in grid
+            for b in grid
+        )
+        == 1
+    )
