@@ -122,3 +122,30 @@ def test_the_lecture_videos_are_linked(built_book):
         re.search("0B2tsfjLgpFVhMnhwUVVuQnJxZTg", link or "")
         for link in links
     )
+
+
+def prose_right_after(quiz) -> str:
+    """The visible paragraphs between a quiz's cell and the next code cell or
+    section: what a reader sees before trying the quiz's question."""
+    cell = quiz.find_parent("div", class_="cell")
+    text = []
+    for sibling in cell.find_next_siblings():
+        classes = sibling.get("class") or []
+        if sibling.name == "section" or "cell" in classes:
+            break
+        if sibling.name == "details" or sibling.find_parent("details"):
+            continue
+        if sibling.name in ("p", "ul", "ol", "blockquote"):
+            text.append(sibling.get_text(" "))
+    return " ".join(" ".join(text).split())
+
+
+@pytest.mark.parametrize("doc", course_chapters())
+def test_the_text_after_a_quiz_keeps_its_answer(built_book, doc):
+    soup = page(built_book, doc)
+    for quiz in soup.select(".dl-quiz"):
+        answer = quiz.select_one("button[data-correct=true]").get_text()
+        after = prose_right_after(quiz)
+        assert not re.search(
+            rf"(?<![\w.,]){re.escape(answer)}(?![\w]|[.,]\d)", after
+        ), f"{doc}: the text after the quiz gives away {answer!r}: {after}"
