@@ -59,3 +59,51 @@ def test_output_loss_gradients_match_finite_differences(name):
     np.testing.assert_allclose(gradient(a, y), numeric, rtol=1e-6)
     # (almost) no loss when a = y
     assert loss(y * 0.999999 + 0.0000005, y) < 1e-5
+
+
+def test_softmax_is_a_probability_vector_unchanged_by_a_shift():
+    s = np.array([2.0, -1.0, 0.5, 1000.0])
+    p = losses.softmax(s)
+    assert np.all(np.isfinite(p)) and p.sum() == pytest.approx(1.0)
+    assert np.all(losses.softmax(s[:3]) > 0)
+    assert np.allclose(losses.softmax(s[:3] + 7.0), losses.softmax(s[:3]))
+    assert np.argmax(p) == np.argmax(s)
+
+
+def test_categorical_cross_entropy_is_minus_log_p_and_matches_torch():
+    import torch
+
+    s, y = np.array([0.3, -1.2, 2.0, 0.1]), 1
+    loss = losses.categorical_cross_entropy(s, y)
+    assert loss == pytest.approx(-np.log(losses.softmax(s)[y]))
+    torch_loss = torch.nn.functional.cross_entropy(
+        torch.tensor(s)[None], torch.tensor([y])
+    )
+    assert loss == pytest.approx(torch_loss.item())
+
+
+def test_categorical_cross_entropy_gradient_is_p_minus_one_hot():
+    s, y, h = np.array([0.3, -1.2, 2.0, 0.1]), 2, 1e-6
+    numeric = [
+        (
+            losses.categorical_cross_entropy(s + h * e, y)
+            - losses.categorical_cross_entropy(s - h * e, y)
+        )
+        / (2 * h)
+        for e in np.eye(len(s))
+    ]
+    gradient = losses.categorical_cross_entropy_gradient(s, y)
+    assert np.allclose(gradient, numeric, atol=1e-8)
+    assert gradient.sum() == pytest.approx(0.0, abs=1e-12)
+
+
+def test_two_class_categorical_cross_entropy_is_the_binary_one():
+    # two scores (0, s): p_1 = σ(s), so −ln p_y is the binary cross entropy
+    for s in (-3.0, 0.0, 1.5):
+        a = activations.sigmoid(s)
+        assert losses.categorical_cross_entropy(
+            np.array([0.0, s]), 1
+        ) == pytest.approx(losses.cross_entropy(a, 1.0))
+        assert losses.categorical_cross_entropy(
+            np.array([0.0, s]), 0
+        ) == pytest.approx(losses.cross_entropy(a, 0.0))

@@ -33,3 +33,25 @@ def test_lecture_perceptron_is_nand():
 def test_other_gates(w, b, expected):
     # AND and OR from the same rule
     assert outputs_as_option(w, b) == expected
+
+
+def test_a_network_of_nand_perceptrons_computes_xor():
+    from dlcourse.perceptron import binary_inputs, xor, xor_network
+
+    assert [xor_network(*x) for x in binary_inputs()] == [0, 1, 1, 0]
+    assert [xor(*x) for x in binary_inputs()] == [0, 1, 1, 0]
+
+
+def test_no_single_perceptron_on_a_grid_computes_xor():
+    from dlcourse.perceptron import xor_mistakes
+
+    grid = np.linspace(-3, 3, 25)
+    assert (
+        min(
+            xor_mistakes(np.array([w1, w2]), b)
+            for w1 in grid
+            for w2 in grid
+            for b in grid
+        )
+        == 1
+    )

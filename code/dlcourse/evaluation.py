@@ -18,6 +18,42 @@ def confusion_matrix(
     ).view(classes, classes)
 
 
+def evaluate_accuracy(
+    model: torch.nn.Module, loader: torch.utils.data.DataLoader
+) -> float:
+    """The lecture's test loop: the fraction of the loader's images whose
+    most probable class is their label.
+
+    ``model.eval()`` switches layers that behave differently in training
+    (dropout, batch normalisation) to their test behaviour, and
+    ``torch.no_grad()`` skips the bookkeeping for gradients, which testing
+    never needs. The softmax is the lecture's; it is monotonic, so the
+    argmax of the probabilities is the argmax of the scores.
+    """
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for img, label in loader:
+            output = torch.softmax(model(img), dim=1)
+            pred = output.argmax(dim=1)
+            correct += (pred == label).sum().item()
+    return correct / len(loader.dataset)
+
+
+def nearest_images(
+    images: torch.Tensor, pool: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """For each image, the index of the closest image of ``pool`` and the
+    Euclidean distance between their pixels.
+
+    A generated image that copied a training image would have a distance
+    of (almost) 0 to it.
+    """
+    distances = torch.cdist(images.flatten(1), pool.flatten(1))
+    closest, index = distances.min(dim=1)
+    return index, closest
+
+
 def misclassified(
     predictions: torch.Tensor, labels: torch.Tensor
 ) -> torch.Tensor:

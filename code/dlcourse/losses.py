@@ -61,6 +61,41 @@ def cross_entropy_gradient(a: np.ndarray, y: np.ndarray) -> np.ndarray:
     return (a - y) / (a * (1 - a))
 
 
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """p_j = e^(s_j) / Σ_k e^(s_k) along the last axis: scores become
+    probabilities that are positive and add up to 1.
+
+    The largest score is subtracted first; that changes no p_j (it cancels
+    in the fraction) but keeps e^(s) from overflowing.
+    """
+    s = np.asarray(scores, dtype=float)
+    e = np.exp(s - s.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def categorical_cross_entropy(scores: np.ndarray, label: int) -> float:
+    """−ln p_y for one example's scores and its class y: the loss of
+    ``torch.nn.CrossEntropyLoss``, which takes raw scores."""
+    s = np.asarray(scores, dtype=float)
+    return float(np.logaddexp.reduce(s) - s[label])
+
+
+def one_hot(label: int, classes: int) -> np.ndarray:
+    """The target vector: 1 for class y, 0 for every other class."""
+    target = np.zeros(classes)
+    target[label] = 1.0
+    return target
+
+
+def categorical_cross_entropy_gradient(
+    scores: np.ndarray, label: int
+) -> np.ndarray:
+    """∂(−ln p_y)/∂s = p − onehot(y): the probabilities, less 1 at the true
+    class, so a confident right answer gets (almost) no push."""
+    s = np.asarray(scores, dtype=float)
+    return softmax(s) - one_hot(label, len(s))
+
+
 #: Margin losses by name, for the side-by-side plot.
 MARGIN_LOSSES = {
     "0-1": zero_one,

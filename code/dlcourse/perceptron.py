@@ -42,3 +42,28 @@ def nand(x1: int, x2: int) -> int:
     """Logical NAND, the gate the lecture's perceptron (w = (-2, -2), b = 3)
     computes."""
     return int(not (x1 and x2))
+
+
+def nand_perceptron(x1: int, x2: int) -> int:
+    """NAND computed by the lecture's perceptron, w = (−2, −2), b = 3."""
+    return perceptron(np.array([x1, x2]), np.array([-2, -2]), 3)
+
+
+def xor_network(x1: int, x2: int) -> int:
+    """XOR from four NAND perceptrons in three layers (Nielsen, chapter 1):
+    no single perceptron computes it, but a network of them does."""
+    both = nand_perceptron(x1, x2)
+    return nand_perceptron(
+        nand_perceptron(x1, both), nand_perceptron(x2, both)
+    )
+
+
+def xor(x1: int, x2: int) -> int:
+    """Logical XOR: 1 when exactly one input is 1."""
+    return int(x1 != x2)
+
+
+def xor_mistakes(w: np.ndarray, b: float) -> int:
+    """On how many of the four binary inputs one perceptron (w, b) differs
+    from XOR: never 0, as the chapter proves."""
+    return sum(y != xor(*x) for x, y in truth_table(w, b))
