@@ -76,12 +76,19 @@ def _check(path: Path, expected: str) -> None:
 
 
 def _decompress(gz: Path, target: Path) -> None:
-    """Decompress under a temporary name, then rename: never a half-written
-    file under the name torchvision reads."""
+    """Decompress under a temporary name, then rename: torchvision never
+    reads a half-written file, and an interrupted run leaves nothing.
+
+    (The site machinery's ``coursesite.files.atomic_write`` does the same
+    for its files; the course package does not depend on the machinery.)
+    """
     part = target.with_name(f".{target.name}.part")
-    with gzip.open(gz, "rb") as src, open(part, "wb") as out:
-        shutil.copyfileobj(src, out)
-    os.replace(part, target)
+    try:
+        with gzip.open(gz, "rb") as src, open(part, "wb") as out:
+            shutil.copyfileobj(src, out)
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def prepare_mnist(root: Path = DATA_ROOT) -> Path:
