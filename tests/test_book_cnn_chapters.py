@@ -1,15 +1,18 @@
-"""The built convolution and PyTorch chapters carry the answers the package computes."""
+"""The built convolution, PyTorch and MNIST chapters carry the answers the
+package computes."""
 
 import pytest
 from helpers import page, prose, quiz_answers, quiz_options
 from torch import nn
 
+from coursesite import runs
 from dlcourse.cnn import LectureCNN
 from dlcourse.shapes import (
     classic_vs_convolutional,
     derived_flattened_size,
     most_parameters,
 )
+from dlcourse.training import accuracy, mnist_tensors
 
 pytestmark = pytest.mark.slow
 
@@ -62,3 +65,16 @@ def test_pytorch_chapter_derives_and_confirms_2304(built_book):
     assert "all agree: yes" in text
     # shown from the real source
     assert "class LectureCNN(nn.Module)" in text
+
+
+def test_mnist_chapter_sets_the_dense_network_beside_the_cnn(built_book):
+    """The new cached run loads, and the accuracies the page glues are what
+    the loaded weights give on the test set now."""
+    text = prose(page(built_book, "book/mnist"))
+    images, labels = mnist_tensors(train=False)
+    dense = accuracy(runs.load("dense").model, images, labels)
+    cnn = accuracy(runs.load("improved").model, images, labels)
+    mistakes = round((1 - cnn) * len(labels))
+    assert f"test accuracy of {dense:.4f}" in text
+    assert f"with the improved recipe makes {mistakes:,}" in text
+    assert dense < cnn

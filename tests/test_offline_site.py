@@ -72,7 +72,13 @@ def test_pages_load_pinned_assets_from_the_site(built_book):
         assert (static / package / "LICENSE").read_text().strip()
     page = (built_book / "html" / "book" / "perceptrons.html").read_text()
     assert 'src="../_static/mathjax/tex-mml-chtml.js' in page
-    assert 'THEBE_JS_URL = "../_static/thebe/index.js"' in page
+    # thebe's address: the page's content root (../ here) + the site's copy
+    assert '<html lang="en" data-content_root="../"' in page
+    assert (
+        "const THEBE_JS_URL = document.documentElement.dataset.content_root"
+        ' + "_static/thebe/index.js"' in page
+    )
+    assert page.count("THEBE_JS_URL =") == 1 and "unpkg" not in page
 
 
 #: Every code block (a cell, its printed output, or a module shown with
