@@ -30,7 +30,7 @@ def downloaded(built_book, doc: str):
     links = [
         a["href"]
         for a in soup.select("a[href]")
-        if a["href"].endswith(".ipynb")
+        if a["href"].endswith(".ipynb") and "://" not in a["href"]
     ]
     assert links, f"{doc}: no .ipynb download on the page"
     path = (built_book / "html" / doc).parent / links[0]

@@ -1,0 +1,197 @@
+"""The downloadable notebooks show what the page shows, in plain Jupyter.
+
+No MyST markup is left (JupyterLab and Colab would show it as raw text):
+included code, glued values and citations are there as text, images are
+embedded, and removed cells come back so that the notebook runs.
+"""
+
+import ast
+import json
+import re
+import sys
+
+import nbformat
+import pytest
+import yaml
+from conftest import REPO
+from sphinx.config import Config
+from sphinx.directives.code import LiteralInclude, LiteralIncludeReader
+from test_notebooks import chapters, downloaded
+
+sys.path.insert(0, str(REPO / "_ext"))
+from standalone_notebooks import launch_links
+
+pytestmark = pytest.mark.slow
+
+#: MyST syntax JupyterLab does not render: roles, directive fences, ``:::``.
+MYST = re.compile(
+    r"\{[a-zA-Z][\w:.-]*\}`|^\s*(`{3,}|~{3,})\s*\{|^\s*:::", re.MULTILINE
+)
+
+
+def markdown(nb) -> str:
+    """The notebook's Markdown as a reader sees it (escapes undone)."""
+    text = "\n\n".join(
+        c.source for c in nb.cells if c.cell_type == "markdown"
+    )
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+
+
+def directives(doc: str, name: str) -> list[tuple[str, dict]]:
+    """``(argument, options)`` of each ``{name}`` directive in a chapter."""
+    found = []
+    pattern = (
+        rf"^(`{{3,}}|:{{3,}})\{{{name}\}}[ \t]*(.*)\n((?::[\w-]+:.*\n)*)"
+    )
+    for m in re.finditer(
+        pattern, (REPO / f"{doc}.md").read_text(), re.MULTILINE
+    ):
+        options = {
+            key: LiteralInclude.option_spec[key](value)
+            for key, value in (
+                re.match(r":([\w-]+):\s*(.*)", line).groups()
+                for line in m.group(3).splitlines()
+            )
+        }
+        found.append((m.group(2).strip(), options))
+    return found
+
+
+def glued(built_book, doc: str) -> dict[str, object]:
+    """The values the chapter's cells glued, by name (MyST-NB saves them)."""
+    path = built_book / "jupyter_execute" / f"{doc}.glue.json"
+    if not path.exists():
+        return {}
+    values = {}
+    for name, output in json.loads(path.read_text()).items():
+        text = output["data"].get("text/plain", "")
+        try:
+            values[name] = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            values[name] = text
+    return values
+
+
+@pytest.fixture(scope="module")
+def notebooks(built_book) -> dict:
+    assert "book/perceptrons" in chapters()
+    return {
+        doc: nbformat.read(downloaded(built_book, doc), as_version=4)
+        for doc in chapters()
+    }
+
+
+def test_no_myst_syntax_is_left(notebooks):
+    for doc, nb in notebooks.items():
+        nbformat.validate(nb)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                found = MYST.search(cell.source)
+                assert not found, (
+                    f"{doc}: {found.group(0)!r} in {cell.source}"
+                )
+
+
+def test_every_literalinclude_is_its_source(notebooks):
+    seen = 0
+    for doc, nb in notebooks.items():
+        text = markdown(nb)
+        for path, options in directives(doc, "literalinclude"):
+            source = (REPO / doc).parent / path
+            code, _ = LiteralIncludeReader(
+                str(source), options, Config({}, {})
+            ).read()
+            assert code.strip() in text, f"{doc}: {path} {options}"
+            rel = source.resolve().relative_to(REPO).as_posix()
+            assert f"From [`{rel}`]" in text, f"{doc}: where {path} is from"
+            seen += 1
+    assert seen >= 10
+
+
+def test_every_glued_value_is_text(built_book, notebooks):
+    seen = 0
+    for doc, nb in notebooks.items():
+        values, text = glued(built_book, doc), markdown(nb)
+        roles = re.findall(
+            r"\{glue:text\}`([^`:]+)(?::([^`]*))?`",
+            (REPO / f"{doc}.md").read_text(),
+        )
+        for name, spec in roles:
+            value = format(values[name], spec) if spec else str(values[name])
+            assert value in text, f"{doc}: glued {name} = {value!r}"
+            seen += 1
+    assert seen >= 50
+
+
+def test_every_image_is_embedded(notebooks):
+    images = 0
+    for doc, nb in notebooks.items():
+        for cell in nb.cells:
+            sources = re.findall(
+                r"!\[[^\]]*\]\(([^)\s]+)|<img [^>]*src=\"([^\"]+)",
+                cell.source,
+            )
+            for src in (a or b for a, b in sources):
+                assert src.startswith("data:image/"), f"{doc}: {src[:80]}"
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                images += "image/png" in data
+                assert 'src="http' not in str(data.get("text/html", ""))
+    assert images >= 10
+
+
+def test_interactive_outputs_say_to_run_their_cell(notebooks):
+    """JupyterLab runs no script from saved outputs: the quiz needs a run."""
+    quizzes = 0
+    for doc, nb in notebooks.items():
+        for before, cell in zip(nb.cells, nb.cells[1:]):
+            html = "".join(
+                str(o.get("data", {}).get("text/html", ""))
+                for o in cell.get("outputs", [])
+            )
+            if "<script" in html:
+                quizzes += 1
+                assert before.cell_type == "markdown"
+                assert "Run the next cell" in before.source, doc
+    assert quizzes >= 3
+
+
+def test_removed_cells_come_back_before_the_prose_that_uses_them(notebooks):
+    """The glue cell the page removes runs before the text quoting it."""
+    cells = notebooks["book/perceptrons"].cells
+    glue = next(
+        i for i, c in enumerate(cells) if 'glue("nand_answer"' in c.source
+    )
+    quote = next(i for i, c in enumerate(cells) if "are 1,1,1,0" in c.source)
+    assert glue < quote
+    assert cells[glue].metadata["jupyter"]["source_hidden"] is True
+
+
+def test_launch_links_open_the_notebook_on_the_published_branch():
+    links = launch_links(
+        "https://github.com/Alice/dl-course",
+        "notebooks",
+        "book/mnist.ipynb",
+        "https://mybinder.org/",
+    )
+    assert links == {
+        "Binder": "https://mybinder.org/v2/gh/Alice/dl-course/notebooks"
+        "?urlpath=lab/tree/book/mnist.ipynb",
+        "Colab": "https://colab.research.google.com/github/Alice/dl-course"
+        "/blob/notebooks/book/mnist.ipynb",
+    }
+
+
+def test_every_chapter_launches_on_binder_and_colab(built_book):
+    config = yaml.safe_load((REPO / "_config.yml").read_text())
+    branch = config["sphinx"]["config"]["standalone_notebooks_branch"]
+    for doc in chapters():
+        page = (built_book / "html" / f"{doc}.html").read_text()
+        links = launch_links(
+            config["repository"]["url"],
+            branch,
+            f"{doc}.ipynb",
+            config["launch_buttons"]["binderhub_url"],
+        )
+        for url in links.values():
+            assert f'href="{url}"' in page, (doc, url)
