@@ -6,14 +6,19 @@ embedded, and removed cells come back so that the notebook runs.
 """
 
 import ast
+import inspect
 import json
 import re
+import secrets
+import shutil
 import sys
 
 import nbformat
 import pytest
 import yaml
+from browser import free_port, jupyter_server, offline_browser
 from conftest import REPO
+from dlcourse.perceptron import perceptron
 from sphinx.config import Config
 from sphinx.directives.code import LiteralInclude, LiteralIncludeReader
 from test_notebooks import chapters, downloaded
@@ -195,3 +200,33 @@ def test_every_chapter_launches_on_binder_and_colab(built_book):
         )
         for url in links.values():
             assert f'href="{url}"' in page, (doc, url)
+
+
+def test_jupyterlab_shows_included_code_and_glued_values(
+    built_book, tmp_path
+):
+    """Opened in a plain JupyterLab (no course extension), the notebook
+    shows the included function's source and a glued value as text."""
+    shutil.copy(
+        downloaded(built_book, "book/perceptrons"), tmp_path / "nb.ipynb"
+    )
+    function = inspect.getsource(perceptron).splitlines()[0]
+    token = secrets.token_hex(16)
+    with (
+        jupyter_server(
+            tmp_path, free_port(), token, "", tmp_path / "server.log"
+        ) as base,
+        offline_browser() as (context, attempts),
+    ):
+        page = context.new_page()
+        page.goto(f"{base}/lab/tree/nb.ipynb?token={token}")
+        markdown = page.locator(".jp-MarkdownOutput")
+        code = markdown.locator("pre", has_text=function)
+        code.wait_for(timeout=120_000)
+        glued = markdown.get_by_text(
+            "The outputs, in the order of the inputs above, are 1,1,1,0."
+        )
+        glued.wait_for(timeout=30_000)
+        text = markdown.all_inner_texts()
+    assert not any("{glue" in t or "{literalinclude" in t for t in text)
+    assert not attempts, attempts
