@@ -107,6 +107,7 @@ def run(nb, runtime, cwd: Path, **env: str):
         nb,
         km=kernel,
         timeout=600,
+        allow_errors=True,
         resources={"metadata": {"path": str(cwd)}},
     ).execute(env={**environment, **env})
     return [
