@@ -129,6 +129,14 @@ def raw_html(node: nodes.raw) -> str:
     return html
 
 
+def without_icons(node: nodes.Element) -> nodes.Element:
+    """A copy of ``node`` without its raw HTML (a dropdown's SVG icons)."""
+    copy = node.deepcopy()
+    for raw in list(copy.findall(nodes.raw)):
+        raw.parent.remove(raw)
+    return copy
+
+
 def indent(text: str, prefix: str) -> str:
     return "\n".join(
         prefix + line if line else prefix.rstrip()
@@ -358,7 +366,7 @@ class Writer:
         title, parts = "Details", []
         for child in node.children:
             if type(child).__name__ in ("title", "dropdown_title", "rubric"):
-                title = self.inline(child)
+                title = self.inline(without_icons(child))
             else:
                 parts.append(self.block(child))
         body = "\n\n".join(p for p in parts if p.strip())
@@ -403,7 +411,8 @@ class Writer:
         return f"{self.page}#{node.get('refid', '')}"
 
     def image(self, node: nodes.image) -> str:
-        uri = node["uri"]
+        # the HTML builder points ``uri`` at its copy; the source is here
+        uri = node.get("candidates", {}).get("*", node["uri"])
         if re.match(r"^(https?|data):", uri):
             return f"![{escape(node.get('alt', ''))}]({uri})"
         path = Path(uri)

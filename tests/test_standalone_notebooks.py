@@ -6,6 +6,7 @@ embedded, and removed cells come back so that the notebook runs.
 """
 
 import ast
+import base64
 import inspect
 import json
 import re
@@ -17,7 +18,7 @@ import nbformat
 import pytest
 import yaml
 from browser import free_port, jupyter_server, offline_browser
-from conftest import REPO
+from conftest import REPO, build_book
 from dlcourse.perceptron import perceptron
 from sphinx.config import Config
 from sphinx.directives.code import LiteralInclude, LiteralIncludeReader
@@ -230,3 +231,84 @@ def test_jupyterlab_shows_included_code_and_glued_values(
         text = markdown.all_inner_texts()
     assert not any("{glue" in t or "{literalinclude" in t for t in text)
     assert not attempts, attempts
+
+
+MINI_PAGE = """\
+---
+jupytext: {text_representation: {format_name: myst}}
+kernelspec: {display_name: Python 3, language: python, name: python3}
+---
+# Mini
+
+:::{note}
+A note with $x^2$ in it.
+:::
+
+```{figure} dot.png
+:alt: A red dot
+
+The caption.
+```
+
+:::{dropdown} Solution
+The answer is 42.
+:::
+
+```{admonition} Exercise 1
+:class: dropdown
+Hidden exercise text.
+```
+
+```{code-cell} ipython3
+print("hi")
+```
+"""
+MINI_CONFIG = """\
+title: Mini
+execute: {execute_notebooks: force}
+repository: {url: "https://github.com/a/b", branch: main}
+launch_buttons: {binderhub_url: "https://mybinder.org"}
+sphinx:
+  local_extensions: {standalone_notebooks: _ext/}
+"""
+#: The smallest PNG: one red pixel.
+DOT = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+)
+
+
+def test_figures_admonitions_and_dropdowns_become_plain_markdown(tmp_path):
+    """What the chapters may use beyond today's text: a figure is embedded,
+    a note is a blockquote, dropdowns (exercises, solutions) stay closed."""
+    book = tmp_path / "mini"
+    (book / "_ext").mkdir(parents=True)
+    shutil.copy(REPO / "_ext" / "standalone_notebooks.py", book / "_ext")
+    (book / "_config.yml").write_text(MINI_CONFIG)
+    (book / "_toc.yml").write_text("format: jb-book\nroot: page\n")
+    (book / "page.md").write_text(MINI_PAGE)
+    (book / "dot.png").write_bytes(DOT)
+    result = build_book(book, tmp_path / "out")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    nb = nbformat.read(
+        tmp_path / "out" / "_build" / "html" / "_sources" / "page.ipynb",
+        as_version=4,
+    )
+    text = "\n\n".join(
+        c.source for c in nb.cells if c.cell_type == "markdown"
+    )
+    assert not MYST.search(text), text
+    assert "> **Note**\n>\n> A note with $x^2$ in it." in text
+    image = "![A red dot](data:image/png;base64,"
+    assert image + base64.b64encode(DOT).decode() + ")" in text
+    assert "The caption." in text
+    for title, body in [
+        ("Solution", "The answer is 42."),
+        ("Exercise 1", "Hidden exercise text."),
+    ]:
+        assert re.search(
+            rf"<details>\n<summary>{title}</summary>\n\n{body}\n\n</details>",
+            text,
+        ), text
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code[-1].outputs[0].text == "hi\n"
