@@ -203,11 +203,16 @@ def test_every_chapter_launches_on_binder_and_colab(built_book):
             assert f'href="{url}"' in page, (doc, url)
 
 
-def test_jupyterlab_shows_included_code_and_glued_values(
-    built_book, tmp_path
-):
+def menu(page, name: str, item: str) -> None:
+    """Choose ``item`` from JupyterLab's menu ``name``."""
+    page.get_by_role("menuitem", name=name, exact=True).click()
+    page.get_by_text(item, exact=True).click()
+
+
+def test_jupyterlab_shows_the_page_and_runs_the_quiz(built_book, tmp_path):
     """Opened in a plain JupyterLab (no course extension), the notebook
-    shows the included function's source and a glued value as text."""
+    shows the included function's source and a glued value as text; its
+    quiz answers once its cell has run (not from the saved output)."""
     shutil.copy(
         downloaded(built_book, "book/perceptrons"), tmp_path / "nb.ipynb"
     )
@@ -229,6 +234,17 @@ def test_jupyterlab_shows_included_code_and_glued_values(
         )
         glued.wait_for(timeout=30_000)
         text = markdown.all_inner_texts()
+        # an untrusted notebook's saved outputs run no script: the quiz
+        # needs its cell run (the notebook says so)
+        assert page.locator(".jp-OutputArea script").count() == 0
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(
+            timeout=180_000
+        )
+        menu(page, "Edit", "Clear Outputs of All Cells")
+        menu(page, "Run", "Run All Cells")
+        quiz = page.locator(".jp-OutputArea .dl-quiz")
+        quiz.locator("button", has_text="1,1,1,0").click(timeout=180_000)
+        quiz.get_by_text("Correct!").wait_for(timeout=30_000)
     assert not any("{glue" in t or "{literalinclude" in t for t in text)
     assert not attempts, attempts
 
