@@ -129,6 +129,13 @@ def raw_html(node: nodes.raw) -> str:
     return html
 
 
+def hidden(node: nodes.Node) -> bool:
+    """Nodes the page does not show: targets, comments, build messages."""
+    return isinstance(
+        node, (nodes.Invisible, nodes.comment, nodes.system_message)
+    )
+
+
 def without_icons(node: nodes.Element) -> nodes.Element:
     """A copy of ``node`` without its raw HTML (a dropdown's SVG icons)."""
     copy = node.deepcopy()
@@ -230,9 +237,7 @@ class Writer:
                     child, level + isinstance(node, nodes.section)
                 )
             return
-        if isinstance(node, nodes.Invisible) or isinstance(
-            node, (nodes.comment, nodes.system_message)
-        ):
+        if hidden(node):
             return
         yield from self.code_cells(self.cells_before(node))
         text = self.block(node, level)
@@ -270,12 +275,9 @@ class Writer:
         return self.children(node)
 
     def children(self, node: nodes.Node) -> str:
-        parts = []
-        for child in node.children:
-            for item in self.blocks(child, 1):
-                if isinstance(item, str):
-                    parts.append(item)
-        return "\n\n".join(parts)
+        """The blocks inside ``node`` (no code cell is ever nested)."""
+        parts = (self.block(c) for c in node.children if not hidden(c))
+        return "\n\n".join(p for p in parts if p.strip())
 
     def block_raw(self, node, level: int) -> str:
         return raw_html(node)
@@ -398,7 +400,7 @@ class Writer:
             return self.image(node)
         if isinstance(node, nodes.raw):
             return raw_html(node)
-        if isinstance(node, (nodes.Invisible, nodes.system_message)):
+        if hidden(node):
             return ""
         if isinstance(node, nodes.footnote_reference):
             return f"[{node.astext()}]"
