@@ -152,32 +152,6 @@ def point_thebe_at_site(
         context["script_files"][:] = kept
 
 
-def standalone_notebook(path: Path) -> None:
-    """Make the page's downloadable notebook a plain one.
-
-    The theme offers ``_sources/<page>.ipynb``, the notebook as executed by the build. Its
-    ``jupytext`` metadata would pair it with a MyST ``.md`` file in Jupyter (saving would write one)
-    and ``source_map`` only means something to the build: without them it is an ordinary notebook.
-    """
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    if not {"jupytext", "source_map"} & nb.get("metadata", {}).keys():
-        return
-    for key in ("jupytext", "source_map"):
-        nb["metadata"].pop(key, None)
-    with atomic_write(path, encoding="utf-8") as f:
-        json.dump(nb, f, indent=1, ensure_ascii=False)
-        f.write("\n")
-
-
-def clean_downloadable_notebook(
-    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
-) -> None:
-    if context.get("ipynb_source"):
-        standalone_notebook(
-            Path(app.outdir) / "_sources" / context["ipynb_source"]
-        )
-
-
 def copy_assets_into_site(app: Sphinx, exception) -> None:
     if exception is None and app.builder.format == "html":
         copy_assets(app.live_code_modules, Path(app.outdir) / "_static")
@@ -188,9 +162,5 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("live_code_token", "", "html", str)
     app.connect("config-inited", serve_assets_from_site)
     app.connect("html-page-context", point_thebe_at_site)
-    # after sphinx-book-theme's launch buttons (priority 501), which copy the notebook
-    app.connect(
-        "html-page-context", clean_downloadable_notebook, priority=600
-    )
     app.connect("build-finished", copy_assets_into_site)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,10 +1,13 @@
 """Shared fixtures: building the book costs minutes, so a session builds it
 once. Shared helpers live in helpers.py."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from helpers import REPO, build_book
+from helpers import BOT, REPO, branch_name, build_book
 
 
 @pytest.fixture(scope="session")
@@ -18,3 +21,23 @@ def built_book(tmp_path_factory) -> Path:
         f"book build failed (log: {log}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     )
     return out / "_build"
+
+
+@pytest.fixture(scope="session")
+def published(built_book, tmp_path_factory):
+    """A clone of the repository in which the workflow's script made the
+    notebooks branch from the built book; returns the clone."""
+    clone = tmp_path_factory.mktemp("published") / "clone"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / ".github" / "notebook_branch.py"),
+            str(built_book / "html" / "_sources"),
+            branch_name(),
+        ],
+        cwd=clone,
+        check=True,
+        env={**os.environ, **BOT},
+    )
+    return clone

@@ -1,15 +1,19 @@
 """What the tests share: the repository, a strict build of the book or of a
 throwaway copy of it, and reading the built pages."""
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
+import yaml
 from bs4 import BeautifulSoup
 
 from coursesite import book
 
 REPO = Path(__file__).resolve().parents[1]
+#: What Binder's image installs: the notebooks' runtime stack only.
+RUNTIME = "requirements-runtime.txt"
 #: What a copy of the book needs to build (the package is installed from
 #: REPO, editable).
 BOOK_SOURCES = (
@@ -95,3 +99,52 @@ def executed_images(soup: BeautifulSoup) -> list:
         for img in soup.select(".cell_output img")
         if "_images/" in img.get("src", "")
     ]
+
+
+def downloaded(built_book, doc: str):
+    """The notebook behind the page's .ipynb download button."""
+    soup = BeautifulSoup(
+        (built_book / "html" / f"{doc}.html").read_text(), "html.parser"
+    )
+    links = [
+        a["href"]
+        for a in soup.select("a[href]")
+        if a["href"].endswith(".ipynb") and "://" not in a["href"]
+    ]
+    assert links, f"{doc}: no .ipynb download on the page"
+    path = (built_book / "html" / doc).parent / links[0]
+    return path.resolve()
+
+
+def stdout(nb) -> str:
+    return "".join(
+        o.get("text", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "stream" and o.name == "stdout"
+    )
+
+
+#: A git identity for the commits the tests make.
+BOT = {
+    f"GIT_{who}_{what}": value
+    for who in ("AUTHOR", "COMMITTER")
+    for what, value in (("NAME", "ci"), ("EMAIL", "ci@localhost"))
+}
+
+
+def git(repo, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **BOT},
+    ).stdout.strip()
+
+
+def branch_name() -> str:
+    """The branch the publishing workflow keeps the notebooks on."""
+    config = yaml.safe_load((REPO / "_config.yml").read_text())
+    return config["sphinx"]["config"]["standalone_notebooks_branch"]

@@ -1,35 +1,97 @@
-"""Binder: the repository's environment files give a CPU PyTorch image with the pinned stack.
+"""Binder and Colab: the branch they open, and the image Binder builds from it.
 
-``repo2docker --no-build --no-run`` prints the Dockerfile Binder would build, without Docker or a
-network; the test checks that it installs our environment files, and that those install CPU-only
-PyTorch at the pinned versions, the rest of requirements.txt with the course package, and jupytext
-(which opens the chapters' MyST .md files as notebooks from the launch buttons).
+The publishing workflow makes a branch holding the repository plus the chapters'
+standalone notebooks (``.github/notebook_branch.py``); here it is made offline in a
+local clone. ``repo2docker --no-build --no-run`` prints the Dockerfile Binder would
+build from that branch, without Docker or a network; the tests check that it
+installs our environment files, and that those install CPU-only PyTorch at the
+pinned versions and the notebooks' runtime stack with the course package, not the
+book's build and test tools.
 """
 
-import json
-import os
 import re
 import subprocess
 import sys
 
 import pytest
 import yaml
-from helpers import REPO, chapters
+from helpers import REPO, RUNTIME, branch_name, chapters, git
 
 BINDER = REPO / "binder"
+#: The book's build, test and development tools: not in Binder's image.
+TOOLS = {
+    "jupyter-book",
+    "pytest",
+    "ruff",
+    "playwright",
+    "jupyter-repo2docker",
+}
 
 
-def pins() -> dict[str, str]:
-    """``name -> version`` for every exact pin in requirements.txt."""
+def pins(name: str = "requirements.txt") -> dict[str, str]:
+    """``name -> version`` for every exact pin in a requirements file."""
     found = {}
-    for line in (REPO / "requirements.txt").read_text().splitlines():
+    for line in (REPO / name).read_text().splitlines():
         if m := re.match(r"^([A-Za-z0-9_.\-]+)==(\S+)", line.strip()):
             found[m.group(1).lower()] = m.group(2)
     return found
 
 
+def test_notebooks_branch_is_the_commit_plus_its_notebooks(
+    published, built_book
+):
+    branch = branch_name()
+    head = git(published, "rev-parse", "HEAD")
+    assert git(published, "rev-parse", f"{branch}^") == head
+    files = set(
+        git(published, "ls-tree", "-r", "--name-only", branch).split()
+    )
+    added = files - set(
+        git(published, "ls-tree", "-r", "--name-only", "HEAD").split()
+    )
+    assert added == {f"{doc}.ipynb" for doc in chapters()}
+    for doc in chapters():
+        built = (
+            built_book / "html" / "_sources" / f"{doc}.ipynb"
+        ).read_text()
+        assert (
+            git(published, "show", f"{branch}:{doc}.ipynb") == built.strip()
+        )
+    assert git(published, "status", "--porcelain") == ""
+
+
+def test_workflow_pushes_the_notebooks_branch():
+    steps = yaml.safe_load(
+        (REPO / ".github" / "workflows" / "publish.yml").read_text()
+    )["jobs"]["build"]["steps"]
+    run = next(
+        s["run"] for s in steps if "notebook_branch.py" in s.get("run", "")
+    )
+    branch = branch_name()
+    assert (
+        f"python .github/notebook_branch.py _build/html/_sources {branch}"
+        in run
+    )
+    assert f"git push --force origin {branch}" in run
+
+
 @pytest.fixture(scope="module")
-def dockerfile() -> str:
+def dockerfile(published, tmp_path_factory) -> str:
+    """The Dockerfile Binder builds from a checkout of the notebooks branch."""
+    checkout = tmp_path_factory.mktemp("binder") / "checkout"
+    subprocess.run(
+        [
+            "git",
+            "clone",
+            "-q",
+            "--branch",
+            branch_name(),
+            str(published),
+            str(checkout),
+        ],
+        check=True,
+    )
+    assert (checkout / "book" / "perceptrons.ipynb").is_file()
     result = subprocess.run(
         [
             sys.executable,
@@ -37,7 +99,7 @@ def dockerfile() -> str:
             "repo2docker",
             "--no-build",
             "--no-run",
-            str(REPO),
+            str(checkout),
         ],
         capture_output=True,
         text=True,
@@ -60,7 +122,7 @@ def test_binder_environment_is_cpu_pytorch_at_the_pinned_versions():
     deps = yaml.safe_load((BINDER / "environment.yml").read_text())[
         "dependencies"
     ]
-    requirements = pins()
+    requirements = pins(RUNTIME)
     assert f"pytorch={requirements['torch']}=cpu*" in deps
     assert f"torchvision={requirements['torchvision']}=cpu*" in deps
     python = next(
@@ -71,50 +133,19 @@ def test_binder_environment_is_cpu_pytorch_at_the_pinned_versions():
     )
 
 
-def test_binder_postbuild_installs_the_pinned_stack_and_the_package():
+def test_binder_installs_the_runtime_stack_only():
     commands = [
         line
         for line in (BINDER / "postBuild").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    assert (
-        "python -m pip install --no-cache-dir -r requirements.txt"
-        in commands
+    assert commands[-1] == (
+        f"python -m pip install --no-cache-dir -r {RUNTIME}"
     )
-    requirements = (REPO / "requirements.txt").read_text().splitlines()
-    assert "-e ." in requirements
-    assert "jupytext" in pins()
-
-
-def test_binder_opens_markdown_chapters_as_notebooks(tmp_path):
-    """postBuild's jupytext-config line, run here, makes the notebook view the default for .md."""
-    line = next(
-        line
-        for line in (BINDER / "postBuild").read_text().splitlines()
-        if line.startswith("jupytext-config ")
-    )
-    subprocess.run(
-        line.split(),
-        check=True,
-        env={**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path)},
-    )
-    overrides = json.loads(
-        (
-            tmp_path / "labconfig" / "default_setting_overrides.json"
-        ).read_text()
-    )
-    viewers = overrides["@jupyterlab/docmanager-extension:plugin"][
-        "defaultViewers"
-    ]
-    assert viewers["markdown"] == viewers["myst"] == "Jupytext Notebook"
-
-
-def test_binder_button_opens_each_chapter_as_a_notebook(built_book):
-    config = yaml.safe_load((REPO / "_config.yml").read_text())
-    repo = config["repository"]["url"].rstrip("/").split("github.com/")[1]
-    binder = config["launch_buttons"]["binderhub_url"].rstrip("/")
-    assert chapters()
-    for doc in chapters():
-        page = (built_book / "html" / f"{doc}.html").read_text()
-        expected = f"{binder}/v2/gh/{repo}/{config['repository']['branch']}?urlpath=tree/{doc}.md"
-        assert f'href="{expected}"' in page, doc
+    runtime = (REPO / RUNTIME).read_text().splitlines()
+    assert "-e ." in runtime
+    assert {"torch", "myst-nb", "ipykernel"} <= pins(RUNTIME).keys()
+    assert not TOOLS & pins(RUNTIME).keys()
+    # requirements.txt still installs everything: the runtime and the tools
+    assert f"-r {RUNTIME}" in (REPO / "requirements.txt").read_text()
+    assert TOOLS <= pins().keys()

@@ -108,7 +108,10 @@ def test_restores_the_execution_cache_before_building(build_steps):
     assert html == Path("_build/html")  # where `jupyter-book build .` writes
     # ... and where the README says it lands
     assert "`_build/html/`" in (REPO / "README.md").read_text()
-    assert "hashFiles('requirements.txt')" in cache["with"]["key"]
+    assert (
+        "hashFiles('requirements.txt', 'requirements-runtime.txt')"
+        in cache["with"]["key"]
+    )
     assert cache["with"]["restore-keys"].strip() and cache["with"][
         "key"
     ].startswith(cache["with"]["restore-keys"].strip())

@@ -73,26 +73,3 @@ def test_a_server_token_is_written_only_when_set():
 def test_a_token_without_a_server_is_refused():
     with pytest.raises(ConfigError, match="live_code_server_url is empty"):
         configure("", "abc")
-
-
-def test_downloadable_notebook_loses_the_build_metadata(tmp_path):
-    path = tmp_path / "page.ipynb"
-    path.write_text(
-        json.dumps(
-            {
-                "cells": [],
-                "nbformat": 4,
-                "nbformat_minor": 5,
-                "metadata": {
-                    "jupytext": {"formats": "md:myst"},
-                    "source_map": [1],
-                    "kernelspec": {"name": "python3"},
-                },
-            }
-        )
-    )
-    live_code.standalone_notebook(path)
-    assert json.loads(path.read_text())["metadata"] == {
-        "kernelspec": {"name": "python3"}
-    }
-    assert [p.name for p in tmp_path.iterdir()] == ["page.ipynb"]
