@@ -32,6 +32,22 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+#: Rendered maths (MathJax 3, CommonHTML output) inside each element Sphinx
+#: marks as maths.
+MATH_TYPESET = (
+    "[...document.querySelectorAll('.math')]"
+    ".every(m => m.querySelector('mjx-container'))"
+)
+
+
+def site_pages(html: Path) -> list[str]:
+    """Every HTML page of the site (assets and downloadable sources aside)."""
+    return sorted(
+        p.relative_to(html).as_posix()
+        for p in html.rglob("*.html")
+        if p.relative_to(html).parts[0]
+        not in ("_static", "_sources", "_images")
+    )
 
 
 def free_port() -> int:
@@ -116,10 +132,12 @@ def jupyter_server(
 
 
 @contextmanager
-def offline_browser():
-    """Headless Chromium that aborts any request leaving loopback; yields (context, attempts).
+def offline_chromium():
+    """Headless Chromium; yields (new_context, attempts).
 
-    ``attempts`` collects every URL that tried to leave loopback (HTTP and WebSocket alike).
+    ``new_context(**options)`` opens a fresh profile (empty storage, as on a
+    reader's first visit) that aborts any request leaving loopback;
+    ``attempts`` collects every such URL (HTTP and WebSocket alike).
     """
     attempts: list[str] = []
 
@@ -141,12 +159,23 @@ def offline_browser():
         browser = p.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
-        try:
+
+        def new_context(**options):
             context = browser.new_context(
-                viewport={"width": 1280, "height": 900}
+                **{"viewport": {"width": 1280, "height": 900}, **options}
             )
             context.route("**/*", guard)
             context.route_web_socket(re.compile(".*"), guard_socket)
-            yield context, attempts
+            return context
+
+        try:
+            yield new_context, attempts
         finally:
             browser.close()
+
+
+@contextmanager
+def offline_browser():
+    """One offline profile of :func:`offline_chromium`; yields (context, attempts)."""
+    with offline_chromium() as (new_context, attempts):
+        yield new_context(), attempts
