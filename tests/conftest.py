@@ -1,5 +1,6 @@
 """Shared fixtures: building the book costs minutes, so a session builds it once."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -20,9 +21,12 @@ BOOK_SOURCES = (
 
 
 def build_book(
-    source: Path, output: Path, *extra: str
+    source: Path, output: Path, *extra: str, env: dict | None = None
 ) -> subprocess.CompletedProcess:
-    """Run the strict build the README documents, writing into ``output``."""
+    """Run the strict build the README documents, writing into ``output``.
+
+    ``env`` adds environment variables (as the publishing workflow does).
+    """
     cmd = [
         sys.executable,
         "-c",
@@ -36,7 +40,12 @@ def build_book(
         "--keep-going",
         *extra,
     ]
-    return subprocess.run(cmd, capture_output=True, text=True)
+    return subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def copy_book(dest: Path) -> Path:
@@ -49,6 +58,18 @@ def copy_book(dest: Path) -> Path:
         else:
             shutil.copy2(src, dest / name)
     return dest
+
+
+def copy_chapter(dest: Path, chapter: str) -> Path:
+    """A copy of the book with one chapter (and the bibliography): seconds to build."""
+    book = copy_book(dest)
+    # chapters show the package's source with literalinclude
+    (book / "code").symlink_to(REPO / "code")
+    (book / "_toc.yml").write_text(
+        f"format: jb-book\nroot: book/{chapter}\n"
+        "chapters:\n  - file: book/bibliography\n"
+    )
+    return book
 
 
 @pytest.fixture(scope="session")

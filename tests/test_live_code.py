@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from browser import free_port, jupyter_server, offline_browser, serve_site
-from conftest import REPO, build_book, copy_book
+from conftest import REPO, build_book, copy_chapter
 from dlcourse.data import DATA_ROOT, mnist
 from dlcourse.perceptron import outputs_as_option, truth_table
 from dlcourse.runs import RUNS_ROOT
@@ -44,12 +44,7 @@ def run_in(cell, code: str) -> None:
 def live_site(tmp_path_factory):
     """The perceptron chapter built for a local Jupyter server: (html folder, book copy, port, token)."""
     tmp = tmp_path_factory.mktemp("live")
-    book = copy_book(tmp / "src")
-    # the chapter's literalinclude reads the package source
-    (book / "code").symlink_to(REPO / "code")
-    (book / "_toc.yml").write_text(
-        "format: jb-book\nroot: book/perceptrons\nchapters:\n  - file: book/bibliography\n"
-    )
+    book = copy_chapter(tmp / "src", "perceptrons")
     port, token = free_port(), secrets.token_hex(16)
     config = yaml.safe_load((book / "_config.yml").read_text())
     config["sphinx"]["config"].update(
