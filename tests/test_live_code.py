@@ -13,6 +13,7 @@ import time
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 
 from browser import free_port, jupyter_server, offline_browser, serve_site
 from conftest import REPO, build_book, copy_chapter
@@ -173,3 +174,30 @@ def test_the_perceptron_quiz_answers_in_the_browser(live_site):
         assert feedback.inner_text() == "Correct!"
         assert "dl-quiz-right" in right.get_attribute("class")
     assert not attempts, f"requests left loopback: {attempts}"
+
+
+def test_live_code_says_in_words_when_no_kernel_answers(built_book):
+    """The published site, offline: Binder cannot be reached, and the page says so.
+
+    Every request off loopback is blocked and no Jupyter server runs; within
+    25 s of pressing Live Code the page names the failure and what to do.
+    """
+    with (
+        serve_site(built_book / "html") as site,
+        offline_browser() as (context, _),
+    ):
+        page = context.new_page()
+        page.goto(f"{site}/book/perceptrons.html")
+        page.locator(
+            "button[aria-label='Launch interactive content']"
+        ).click()
+        page.locator("button.btn-launch-thebe").click()
+        status = page.locator(".live-code-status")
+        expect(status).to_contain_text("mybinder.org", timeout=5_000)
+        failed = page.locator(".live-code-status[data-state='failed']")
+        failed.wait_for(timeout=25_000)
+        text = failed.inner_text()
+        assert "Live Code could not start" in text, text
+        assert failed.locator("a[href$='perceptrons.ipynb']").count() == 1
+        assert failed.locator("a[href*='mybinder.org']").count() == 1
+        assert "README" in text
