@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tools"))
+from book_pdf import print_book  # noqa: E402
+
 #: What a copy of the book needs to build (the package is installed from REPO, editable).
 BOOK_SOURCES = (
     "_config.yml",
@@ -82,4 +85,6 @@ def built_book(tmp_path_factory) -> Path:
     assert result.returncode == 0, (
         f"book build failed (log: {log}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     )
+    # as the publishing workflow does: the whole course as a PDF, next to the site
+    print_book(out / "_build" / "html")
     return out / "_build"
