@@ -9,16 +9,17 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
 from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+# the one loopback server of the tests and of tools/book_pdf.py
+from book_pdf import serve_site  # noqa: E402, F401
 
 #: Debian's Chromium (``playwright install`` is not used: the browser comes from apt).
 CHROMIUM = "/usr/bin/chromium"
@@ -63,27 +64,6 @@ def leaves_loopback(url: str) -> bool:
         parsed.scheme not in ("data", "blob", "about")
         and parsed.hostname not in LOOPBACK
     )
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def serve_site(html: Path):
-    """Serve a built site on 127.0.0.1 (a thread of this process); yields its base URL."""
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(_QuietHandler, directory=str(html))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @contextmanager

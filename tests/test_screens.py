@@ -97,49 +97,47 @@ def sidebar_link(page, sidebar: str, text: str):
     return page.locator(f".bd-sidebar-{sidebar} a:visible", has_text=text)
 
 
+def chapter_on_every_screen(built_book):
+    """Yield (screen, page): the activations chapter, freshly opened at each size."""
+    with (
+        serve_site(built_book / "html") as site,
+        offline_chromium() as (new_context, _),
+    ):
+        for screen, (width, height) in SCREENS.items():
+            page = new_context(
+                viewport={"width": width, "height": height}
+            ).new_page()
+            open_page(page, f"{site}/book/activations.html")
+            yield screen, page
+
+
 def test_the_chapter_list_opens_and_navigates_on_every_screen(built_book):
     """The ☰ button shows the chapter list, and a chapter link in it works.
 
     On a laptop the list is open and ☰ folds it away and back; on a phone
     it is hidden until ☰ is pressed.
     """
-    with (
-        serve_site(built_book / "html") as site,
-        offline_chromium() as (new_context, _),
-    ):
-        for screen, (width, height) in SCREENS.items():
-            page = new_context(
-                viewport={"width": width, "height": height}
-            ).new_page()
-            open_page(page, f"{site}/book/activations.html")
-            link = sidebar_link(page, "primary", "PyTorch")
-            toggle = page.locator(".primary-toggle:visible")
-            expect(toggle).to_have_count(1)
-            if screen == "laptop":
-                expect(link).to_have_count(1)
-                toggle.click()
-            expect(link).to_have_count(0)
-            toggle.click()
+    for screen, page in chapter_on_every_screen(built_book):
+        link = sidebar_link(page, "primary", "PyTorch")
+        toggle = page.locator(".primary-toggle:visible")
+        expect(toggle).to_have_count(1)
+        if screen == "laptop":
             expect(link).to_have_count(1)
-            link.click()
-            page.wait_for_url("**/book/pytorch.html")
+            toggle.click()
+        expect(link).to_have_count(0)
+        toggle.click()
+        expect(link).to_have_count(1)
+        link.click()
+        page.wait_for_url("**/book/pytorch.html")
 
 
 def test_the_page_contents_open_on_every_screen(built_book):
     """The page's contents show on a laptop and open with "Contents" on a phone."""
-    with (
-        serve_site(built_book / "html") as site,
-        offline_chromium() as (new_context, _),
-    ):
-        for screen, (width, height) in SCREENS.items():
-            page = new_context(
-                viewport={"width": width, "height": height}
-            ).new_page()
-            open_page(page, f"{site}/book/activations.html")
-            entry = sidebar_link(page, "secondary", "The sigmoid")
-            if screen == "phone":  # off-canvas, right of the screen
-                expect(entry).not_to_be_in_viewport()
-                page.locator(".secondary-toggle:visible").click()
-            expect(entry).to_be_in_viewport()
-            entry.click()
-            page.wait_for_url("**/book/activations.html#the-sigmoid")
+    for screen, page in chapter_on_every_screen(built_book):
+        entry = sidebar_link(page, "secondary", "The sigmoid")
+        if screen == "phone":  # off-canvas, right of the screen
+            expect(entry).not_to_be_in_viewport()
+            page.locator(".secondary-toggle:visible").click()
+        expect(entry).to_be_in_viewport()
+        entry.click()
+        page.wait_for_url("**/book/activations.html#the-sigmoid")
