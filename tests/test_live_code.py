@@ -101,6 +101,10 @@ def test_live_code_runs_the_course_package_and_draws(live_site, tmp_path):
             "window.thebe && window.thebe.session", timeout=60_000
         )
         cells = page.locator(".thebe-cell")
+        # the editor keeps the page's light code style and wraps long lines
+        editor = cells.first.locator(".CodeMirror")
+        assert "cm-s-default" in editor.get_attribute("class")
+        assert "CodeMirror-wrap" in editor.get_attribute("class")
         setup_cell = cells.nth(cell_index(cells, "w, b = np.array"))
         setup_cell.locator(".thebe-run-button").click()
         # stays put when edited below

@@ -21,7 +21,13 @@
   function kernelSource() {
     // thebe renders rich outputs with MathJax 2 and would fetch it from a CDN: give it our shim.
     // requestKernel must be in bootstrap's own argument: page configuration does not start one.
-    var common = { requestKernel: true, mathjaxUrl: staticRoot + "mathjax2-shim.js" };
+    // The editor keeps the page's light code style (sphinx-thebe asks for a dark theme) and
+    // wraps long lines instead of hiding their end.
+    var common = {
+      requestKernel: true,
+      mathjaxUrl: staticRoot + "mathjax2-shim.js",
+      codeMirrorConfig: { theme: "default", lineWrapping: true, lineNumbers: true },
+    };
     if (!settings.serverUrl) return Object.assign(common, { useBinder: true });
     return Object.assign(common, {
       useBinder: false,
