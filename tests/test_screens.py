@@ -1,10 +1,10 @@
 """Every reader, every screen: each page on a laptop and on a phone.
 
 Each page is opened at 1280×800 and at 390×844 in a fresh browser profile
-(a reader's first visit), offline. The theme's sidebars must open and lead
-somewhere, the console must stay silent, and axe-core (pinned in
-package.json, injected from node_modules) must find no serious or critical
-accessibility violation.
+(a reader's first visit), offline, and at 1280×800 in dark mode. The
+theme's sidebars must open and lead somewhere, the console must stay
+silent, and axe-core (pinned in package.json, injected from node_modules)
+must find no serious or critical accessibility violation, in either mode.
 """
 
 from pathlib import Path
@@ -18,6 +18,8 @@ from conftest import REPO
 pytestmark = pytest.mark.slow
 
 SCREENS = {"laptop": (1280, 800), "phone": (390, 844)}
+#: Every page is also audited in dark mode (the theme follows the system's).
+VISITS = {**SCREENS, "laptop, dark mode": SCREENS["laptop"]}
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 #: axe's own ranking: only these block a reader.
 BLOCKING = ("serious", "critical")
@@ -35,7 +37,7 @@ def open_page(page, url: str) -> None:
 
 
 def visit_every_page(html: Path) -> dict[str, list[str]]:
-    """Open every page at both sizes, each in a fresh profile.
+    """Open every page at both sizes and in dark mode, each in a fresh profile.
 
     Returns the console's errors and warnings, axe's blocking violations and
     the requests that tried to leave the machine, each as readable lines.
@@ -45,11 +47,12 @@ def visit_every_page(html: Path) -> dict[str, list[str]]:
         serve_site(html) as site,
         offline_chromium() as (new_context, attempts),
     ):
-        for screen, (width, height) in SCREENS.items():
+        for screen, (width, height) in VISITS.items():
             for name in site_pages(html):
                 where = f"{name} ({screen})"
                 context = new_context(
-                    viewport={"width": width, "height": height}
+                    viewport={"width": width, "height": height},
+                    color_scheme="dark" if "dark" in screen else "light",
                 )
                 page = context.new_page()
                 page.on(
