@@ -9,15 +9,15 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
+# the one loopback server of the tests and of tools/book_pdf.py (tools/ is on
+# pytest's pythonpath)
+from book_pdf import serve_site  # noqa: F401
 from playwright.sync_api import sync_playwright
 
 #: Debian's Chromium (``playwright install`` is not used: the browser comes from apt).
@@ -32,6 +32,22 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+#: Rendered maths (MathJax 3, CommonHTML output) inside each element Sphinx
+#: marks as maths.
+MATH_TYPESET = (
+    "[...document.querySelectorAll('.math')]"
+    ".every(m => m.querySelector('mjx-container'))"
+)
+
+
+def site_pages(html: Path) -> list[str]:
+    """Every HTML page of the site (assets and downloadable sources aside)."""
+    return sorted(
+        p.relative_to(html).as_posix()
+        for p in html.rglob("*.html")
+        if p.relative_to(html).parts[0]
+        not in ("_static", "_sources", "_images")
+    )
 
 
 def free_port() -> int:
@@ -47,27 +63,6 @@ def leaves_loopback(url: str) -> bool:
         parsed.scheme not in ("data", "blob", "about")
         and parsed.hostname not in LOOPBACK
     )
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def serve_site(html: Path):
-    """Serve a built site on 127.0.0.1 (a thread of this process); yields its base URL."""
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(_QuietHandler, directory=str(html))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @contextmanager
@@ -116,10 +111,12 @@ def jupyter_server(
 
 
 @contextmanager
-def offline_browser():
-    """Headless Chromium that aborts any request leaving loopback; yields (context, attempts).
+def offline_chromium():
+    """Headless Chromium; yields (new_context, attempts).
 
-    ``attempts`` collects every URL that tried to leave loopback (HTTP and WebSocket alike).
+    ``new_context(**options)`` opens a fresh profile (empty storage, as on a
+    reader's first visit) that aborts any request leaving loopback;
+    ``attempts`` collects every such URL (HTTP and WebSocket alike).
     """
     attempts: list[str] = []
 
@@ -141,12 +138,31 @@ def offline_browser():
         browser = p.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
-        try:
+
+        def new_context(**options):
             context = browser.new_context(
-                viewport={"width": 1280, "height": 900}
+                **{"viewport": {"width": 1280, "height": 900}, **options}
             )
             context.route("**/*", guard)
             context.route_web_socket(re.compile(".*"), guard_socket)
-            yield context, attempts
+            return context
+
+        try:
+            yield new_context, attempts
         finally:
             browser.close()
+
+
+@contextmanager
+def offline_browser():
+    """One offline profile of :func:`offline_chromium`; yields (context, attempts)."""
+    with offline_chromium() as (new_context, attempts):
+        yield new_context(), attempts
+
+
+def open_page(page, url: str) -> None:
+    """Load ``url`` and wait until its maths is typeset and the network idle."""
+    page.goto(url, wait_until="load")
+    if page.locator(".math").count():
+        page.wait_for_function(MATH_TYPESET, timeout=30_000)
+    page.wait_for_load_state("networkidle")

@@ -7,19 +7,25 @@ import sys
 from pathlib import Path
 
 import pytest
+from book_pdf import print_book
 from helpers import BOT, REPO, branch_name, build_book
 
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
-    """The whole book built from a clean cache into a temporary folder; returns ``_build``."""
+    """The whole book built from a clean cache into a temporary folder;
+    returns ``_build``."""
     out = tmp_path_factory.mktemp("book")
     result = build_book(REPO, out)
     log = out / "build.log"
     log.write_text(result.stdout + result.stderr)
     assert result.returncode == 0, (
-        f"book build failed (log: {log}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        f"book build failed (log: {log}):\n{result.stdout[-4000:]}\n"
+        f"{result.stderr[-4000:]}"
     )
+    # as the publishing workflow does: the whole course as a PDF, next to
+    # the site
+    print_book(out / "_build" / "html")
     return out / "_build"
 
 

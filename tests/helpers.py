@@ -27,14 +27,15 @@ BOOK_SOURCES = (
 
 
 def build_book(
-    source: Path, output: Path, *extra: str
+    source: Path, output: Path, *extra: str, env: dict | None = None
 ) -> subprocess.CompletedProcess:
-    """Run the strict build the README documents, writing into
-    ``output``."""
+    """Run the strict build the README documents, writing into ``output``;
+    ``env`` adds environment variables (as the publishing workflow does)."""
     return subprocess.run(
         [*book.build_command(source, output), *extra],
         capture_output=True,
         text=True,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -49,6 +50,19 @@ def copy_book(dest: Path) -> Path:
         else:
             shutil.copy2(src, dest / name)
     return dest
+
+
+def copy_chapter(dest: Path, chapter: str) -> Path:
+    """A copy of the book with one chapter (and the bibliography): seconds
+    to build."""
+    copy = copy_book(dest)
+    # chapters show the package's source with literalinclude
+    (copy / "code").symlink_to(REPO / "code")
+    (copy / "_toc.yml").write_text(
+        f"format: jb-book\nroot: book/{chapter}\n"
+        "chapters:\n  - file: book/bibliography\n"
+    )
+    return copy
 
 
 def toc_files() -> list[str]:

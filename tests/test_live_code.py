@@ -14,7 +14,8 @@ import time
 import pytest
 import yaml
 from browser import free_port, jupyter_server, offline_browser, serve_site
-from helpers import REPO, build_book, copy_book
+from helpers import REPO, build_book, copy_chapter
+from playwright.sync_api import expect
 
 from coursesite.runs import RUNS_ROOT
 from dlcourse.data import DATA_ROOT, mnist
@@ -44,12 +45,7 @@ def run_in(cell, code: str) -> None:
 def live_site(tmp_path_factory):
     """The perceptron chapter built for a local Jupyter server: (html folder, book copy, port, token)."""
     tmp = tmp_path_factory.mktemp("live")
-    book = copy_book(tmp / "src")
-    # the chapter's literalinclude reads the package source
-    (book / "code").symlink_to(REPO / "code")
-    (book / "_toc.yml").write_text(
-        "format: jb-book\nroot: book/perceptrons\nchapters:\n  - file: book/bibliography\n"
-    )
+    book = copy_chapter(tmp / "src", "perceptrons")
     port, token = free_port(), secrets.token_hex(16)
     config = yaml.safe_load((book / "_config.yml").read_text())
     config["sphinx"]["config"].update(
@@ -105,6 +101,10 @@ def test_live_code_runs_the_course_package_and_draws(live_site, tmp_path):
             "window.thebe && window.thebe.session", timeout=60_000
         )
         cells = page.locator(".thebe-cell")
+        # the editor keeps the page's light code style and wraps long lines
+        editor = cells.first.locator(".CodeMirror")
+        assert "cm-s-default" in editor.get_attribute("class")
+        assert "CodeMirror-wrap" in editor.get_attribute("class")
         setup_cell = cells.nth(cell_index(cells, "w, b = np.array"))
         setup_cell.locator(".thebe-run-button").click()
         # stays put when edited below
@@ -178,3 +178,30 @@ def test_the_perceptron_quiz_answers_in_the_browser(live_site):
         assert feedback.inner_text() == "Correct!"
         assert "dl-quiz-right" in right.get_attribute("class")
     assert not attempts, f"requests left loopback: {attempts}"
+
+
+def test_live_code_says_in_words_when_no_kernel_answers(built_book):
+    """The published site, offline: Binder cannot be reached, and the page says so.
+
+    Every request off loopback is blocked and no Jupyter server runs; within
+    25 s of pressing Live Code the page names the failure and what to do.
+    """
+    with (
+        serve_site(built_book / "html") as site,
+        offline_browser() as (context, _),
+    ):
+        page = context.new_page()
+        page.goto(f"{site}/book/perceptrons.html")
+        page.locator(
+            "button[aria-label='Launch interactive content']"
+        ).click()
+        page.locator("button.btn-launch-thebe").click()
+        status = page.locator(".live-code-status")
+        expect(status).to_contain_text("mybinder.org", timeout=5_000)
+        failed = page.locator(".live-code-status[data-state='failed']")
+        failed.wait_for(timeout=25_000)
+        text = failed.inner_text()
+        assert "Live Code could not start" in text, text
+        assert failed.locator("a[href$='perceptrons.ipynb']").count() == 1
+        assert failed.locator("a[href*='mybinder.org']").count() == 1
+        assert "README" in text

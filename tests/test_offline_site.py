@@ -6,26 +6,12 @@ typeset by the site's own MathJax. The build's own configuration points at the p
 """
 
 import json
-from pathlib import Path
 
 import pytest
-from browser import offline_browser, serve_site
+from browser import MATH_TYPESET, offline_browser, serve_site, site_pages
 from helpers import REPO
 
 pytestmark = pytest.mark.slow
-
-#: Rendered maths (MathJax 3, CommonHTML output) inside each element Sphinx marks as maths.
-MATH_TYPESET = "[...document.querySelectorAll('.math')].every(m => m.querySelector('mjx-container'))"
-
-
-def site_pages(html: Path) -> list[str]:
-    """Every HTML page of the site (assets and downloadable sources aside)."""
-    return sorted(
-        p.relative_to(html).as_posix()
-        for p in html.rglob("*.html")
-        if p.relative_to(html).parts[0]
-        not in ("_static", "_sources", "_images")
-    )
 
 
 def test_every_page_works_offline_and_typesets_its_maths(built_book):

@@ -21,7 +21,13 @@
   function kernelSource() {
     // thebe renders rich outputs with MathJax 2 and would fetch it from a CDN: give it our shim.
     // requestKernel must be in bootstrap's own argument: page configuration does not start one.
-    var common = { requestKernel: true, mathjaxUrl: staticRoot + "mathjax2-shim.js" };
+    // The editor keeps the page's light code style (sphinx-thebe asks for a dark theme) and
+    // wraps long lines instead of hiding their end.
+    var common = {
+      requestKernel: true,
+      mathjaxUrl: staticRoot + "mathjax2-shim.js",
+      codeMirrorConfig: { theme: "default", lineWrapping: true, lineNumbers: true },
+    };
     if (!settings.serverUrl) return Object.assign(common, { useBinder: true });
     return Object.assign(common, {
       useBinder: false,
@@ -48,6 +54,106 @@
     }
   }
 
+  // ---- Telling the reader what happens, in words -------------------------------------------
+  // thebe reports progress only as status events and failures only in the console (or never:
+  // an unreachable Binder leaves it waiting). The page says where the kernel comes from, shows
+  // a Binder build's progress, and gives up in plain words when the source has not answered.
+  var NO_ANSWER_MS = 20000;
+  // Binder's own build and launch phases: the source has answered. (thebe's "launching" comes
+  // before any answer, so it does not stop the clock.)
+  var ANSWERED = /^(building|built|server-ready|starting|waiting|fetching|pushing)/;
+  var READY = /^(ready|attached|idle|busy)/;
+  var FAILED = /^(failed|error|dead|disconnected|unavailable)/;
+  var live = { state: "off", timer: null };
+
+  function source() {
+    return settings.serverUrl ? "the Jupyter server at " + settings.serverUrl : "mybinder.org";
+  }
+
+  function statusBox() {
+    var box = document.querySelector(".live-code-status");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "live-code-status";
+      box.setAttribute("role", "status");
+      box.setAttribute("aria-live", "polite");
+      document.body.appendChild(box);
+    }
+    return box;
+  }
+
+  function link(selector, text) {
+    var a = document.querySelector(selector);
+    return a ? '<a href="' + a.getAttribute("href") + '">' + text + "</a>" : text;
+  }
+
+  function say(state, html) {
+    live.state = state;
+    var box = statusBox();
+    box.dataset.state = state;
+    box.hidden = false;
+    box.innerHTML = html;
+  }
+
+  function fail(reason) {
+    clearTimeout(live.timer);
+    say("failed",
+      "<strong>Live Code could not start:</strong> " + reason + ". " +
+      "The page's code and results are still here. To run it yourself, " +
+      link('a[href$=".ipynb"]', "download this chapter as a notebook") + " and open it in " +
+      "Jupyter, " + link('a[href*="/v2/gh/"]', "open it on Binder") + ", or run a Jupyter " +
+      "server on your computer as the course's README explains (section \"Live code\").");
+  }
+
+  function waitForAnswer() {
+    clearTimeout(live.timer);
+    live.timer = setTimeout(function () {
+      fail(source() + " did not answer within " + NO_ANSWER_MS / 1000 + " seconds");
+    }, NO_ANSWER_MS);
+  }
+
+  function onStatus(evt, data) {
+    var status = String((data && data.status) || "");
+    var message = String((data && data.message) || "");
+    if (live.state === "failed") return;
+    if (READY.test(status)) {
+      clearTimeout(live.timer);
+      say("ready", "Live Code is ready: edit a cell and press its run button.");
+      setTimeout(function () { if (live.state === "ready") statusBox().hidden = true; }, 6000);
+    } else if (FAILED.test(status)) {
+      fail(source() + " refused or failed (" + (message || status) + ")");
+    } else {
+      // a Binder build can take minutes: once the source answers, show its progress instead
+      if (ANSWERED.test(status)) clearTimeout(live.timer);
+      say("starting", "Starting Live Code on " + source() + ": " + status +
+        (message ? " &mdash; " + message.replace(/</g, "&lt;") : ""));
+    }
+  }
+
+  function start(thebeApi) {
+    say("starting", "Starting Live Code: asking " + source() + " for a kernel&hellip;");
+    waitForAnswer();
+    if (thebeApi.on) thebeApi.on("status", onStatus);
+  }
+
+  // A run button pressed before the kernel is ready would do nothing visible.
+  document.addEventListener("click", function (event) {
+    if (live.state !== "off" && live.state !== "ready" &&
+        event.target.closest && event.target.closest(".thebe-run-button")) {
+      statusBox().classList.add("live-code-status-flash");
+      setTimeout(function () { statusBox().classList.remove("live-code-status-flash"); }, 600);
+    }
+  }, true);
+  window.addEventListener("unhandledrejection", function (event) {
+    if (live.state === "off") return;
+    var reason = event.reason && (event.reason.message || event.reason);
+    if (live.state === "ready") {
+      say("ready", "Live Code: a cell could not run (" + String(reason).replace(/</g, "&lt;") + ").");
+    } else {
+      fail(source() + " refused or failed (" + String(reason).replace(/</g, "&lt;") + ")");
+    }
+  });
+
   var api = window.thebe || {};
   var bootstrap;
   Object.defineProperty(api, "bootstrap", {
@@ -57,7 +163,14 @@
     get: function () {
       return function (options) {
         loadThebeStyles();
-        return bootstrap(Object.assign({}, options, kernelSource()));
+        start(this || api);
+        var started = bootstrap(Object.assign({}, options, kernelSource()));
+        if (started && started.catch) {
+          started.catch(function (error) {
+            fail(source() + " refused or failed (" + ((error && error.message) || error) + ")");
+          });
+        }
+        return started;
       };
     },
   });

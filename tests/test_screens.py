@@ -1,0 +1,137 @@
+"""Every reader, every screen: each page on a laptop and on a phone.
+
+Each page is opened at 1280×800 and at 390×844 in a fresh browser profile
+(a reader's first visit), offline, and at 1280×800 in dark mode. The
+theme's sidebars must open and lead somewhere, the console must stay
+silent, and axe-core (pinned in package.json, injected from node_modules)
+must find no serious or critical accessibility violation, in either mode.
+"""
+
+from pathlib import Path
+
+import pytest
+from browser import offline_chromium, open_page, serve_site, site_pages
+from helpers import REPO
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.slow
+
+SCREENS = {"laptop": (1280, 800), "phone": (390, 844)}
+#: Every page is also audited in dark mode (the theme follows the system's).
+VISITS = {**SCREENS, "laptop, dark mode": SCREENS["laptop"]}
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+#: axe's own ranking: only these block a reader.
+BLOCKING = ("serious", "critical")
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']}))
+    .violations.map(v => ({id: v.id, impact: v.impact,
+        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+
+
+def visit_every_page(html: Path) -> dict[str, list[str]]:
+    """Open every page at both sizes and in dark mode, each in a fresh profile.
+
+    Returns the console's errors and warnings, axe's blocking violations and
+    the requests that tried to leave the machine, each as readable lines.
+    """
+    found = {"console": [], "axe": [], "offsite": []}
+    with (
+        serve_site(html) as site,
+        offline_chromium() as (new_context, attempts),
+    ):
+        for screen, (width, height) in VISITS.items():
+            for name in site_pages(html):
+                where = f"{name} ({screen})"
+                context = new_context(
+                    viewport={"width": width, "height": height},
+                    color_scheme="dark" if "dark" in screen else "light",
+                )
+                page = context.new_page()
+                page.on(
+                    "console",
+                    lambda m, where=where: (
+                        found["console"].append(
+                            f"{where}: {m.type}: {m.text}"
+                        )
+                        if m.type in ("error", "warning")
+                        else None
+                    ),
+                )
+                open_page(page, f"{site}/{name}")
+                page.add_script_tag(path=str(AXE))
+                found["axe"] += [
+                    f"{where}: {v['impact']} {v['id']} at {v['nodes']}"
+                    for v in page.evaluate(AXE_RUN)
+                    if v["impact"] in BLOCKING
+                ]
+                context.close()
+        found["offsite"] = attempts
+    return found
+
+
+@pytest.fixture(scope="module")
+def visits(built_book) -> dict[str, list[str]]:
+    return visit_every_page(built_book / "html")
+
+
+def test_no_page_logs_an_error_or_a_warning(visits):
+    assert not visits["console"], "\n".join(visits["console"])
+    assert not visits["offsite"], f"requests left loopback: {visits}"
+
+
+def test_axe_finds_no_serious_or_critical_violation(visits):
+    assert not visits["axe"], "\n".join(visits["axe"])
+
+
+def sidebar_link(page, sidebar: str, text: str):
+    """The visible links of a sidebar that read ``text``.
+
+    On narrow screens the theme shows a sidebar as a copy in a dialog, so
+    sidebars are found by class, not by id.
+    """
+    return page.locator(f".bd-sidebar-{sidebar} a:visible", has_text=text)
+
+
+def chapter_on_every_screen(built_book):
+    """Yield (screen, page): the activations chapter, freshly opened at each size."""
+    with (
+        serve_site(built_book / "html") as site,
+        offline_chromium() as (new_context, _),
+    ):
+        for screen, (width, height) in SCREENS.items():
+            page = new_context(
+                viewport={"width": width, "height": height}
+            ).new_page()
+            open_page(page, f"{site}/book/activations.html")
+            yield screen, page
+
+
+def test_the_chapter_list_opens_and_navigates_on_every_screen(built_book):
+    """The ☰ button shows the chapter list, and a chapter link in it works.
+
+    On a laptop the list is open and ☰ folds it away and back; on a phone
+    it is hidden until ☰ is pressed.
+    """
+    for screen, page in chapter_on_every_screen(built_book):
+        link = sidebar_link(page, "primary", "PyTorch")
+        toggle = page.locator(".primary-toggle:visible")
+        expect(toggle).to_have_count(1)
+        if screen == "laptop":
+            expect(link).to_have_count(1)
+            toggle.click()
+        expect(link).to_have_count(0)
+        toggle.click()
+        expect(link).to_have_count(1)
+        link.click()
+        page.wait_for_url("**/book/pytorch.html")
+
+
+def test_the_page_contents_open_on_every_screen(built_book):
+    """The page's contents show on a laptop and open with "Contents" on a phone."""
+    for screen, page in chapter_on_every_screen(built_book):
+        entry = sidebar_link(page, "secondary", "The sigmoid")
+        if screen == "phone":  # off-canvas, right of the screen
+            expect(entry).not_to_be_in_viewport()
+            page.locator(".secondary-toggle:visible").click()
+        expect(entry).to_be_in_viewport()
+        entry.click()
+        page.wait_for_url("**/book/activations.html#the-sigmoid")

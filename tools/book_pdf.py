@@ -1,0 +1,124 @@
+"""The whole course as one PDF, printed from the built site by Chromium.
+
+The landing page is opened in headless Chromium, every page of the book's
+table of contents is fetched in order and put into it (one article after
+another), MathJax typesets the lot, and the browser prints it with the
+site's print style sheet (``_static/course.css``). The PDF lands next to
+the site, where every page's sidebar links to it::
+
+    python tools/book_pdf.py _build/html
+
+``--chromium PATH`` picks the browser (default: Debian's ``/usr/bin/chromium``
+when present, else Playwright's own, which ``python -m playwright install
+chromium`` installs on a machine with internet access).
+"""
+
+import argparse
+import threading
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+#: The PDF's name in the site; the sidebar template links to it.
+PDF_NAME = "deep-learning.pdf"
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+#: Where the book's pages are; the host page has maths, so MathJax is loaded.
+HOST_PAGE = "book/perceptrons.html"
+ASSEMBLE = """async () => {
+  const links = [...document.querySelectorAll('.bd-sidebar-primary nav a.reference.internal')]
+    .map(a => a.href).filter((href, i, all) => all.indexOf(href) === i);
+  const chapters = [];
+  for (const href of links) {
+    const page = new DOMParser().parseFromString(await (await fetch(href)).text(), 'text/html');
+    const chapter = document.createElement('section');
+    chapter.className = 'pdf-chapter';
+    chapter.append(...page.querySelector('article.bd-article').childNodes);
+    chapters.push(chapter);
+  }
+  document.querySelector('article.bd-article').replaceChildren(...chapters);
+  document.querySelector('#jb-print-docs-body')?.remove();  // the host page's title and contents
+  document.title = document.querySelector('.logo__title, title').textContent.trim();
+  await MathJax.typesetPromise();
+  await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
+  return links.length;
+}"""
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serve_site(html: Path):
+    """Serve a built site on 127.0.0.1 (a thread of this process); yields its base URL."""
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(_QuietHandler, directory=str(html))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def default_chromium() -> str | None:
+    """Debian's Chromium when installed; None lets Playwright use its own."""
+    return str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.exists() else None
+
+
+def print_book(html: Path, chromium: str | None = None) -> Path:
+    """Print the site in ``html`` to ``html / PDF_NAME``; returns its path."""
+    if not (html / HOST_PAGE).is_file():
+        raise SystemExit(
+            f"book_pdf: {html / HOST_PAGE} is missing: build the book first "
+            "(jupyter-book build . -W -n --keep-going) and pass its "
+            "_build/html folder."
+        )
+    out = html / PDF_NAME
+    with serve_site(html) as site, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium or default_chromium(),
+            args=["--headless", "--no-sandbox", "--disable-gpu"],
+        )
+        try:
+            page = browser.new_page()
+            page.goto(f"{site}/{HOST_PAGE}", wait_until="networkidle")
+            page.evaluate(ASSEMBLE)
+            page.emulate_media(media="print")
+            page.pdf(
+                path=str(out),
+                format="A4",
+                print_background=True,
+                outline=True,  # bookmarks from the headings: one per chapter
+                tagged=True,
+                margin={
+                    "top": "15mm",
+                    "bottom": "15mm",
+                    "left": "15mm",
+                    "right": "15mm",
+                },
+            )
+        finally:
+            browser.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "html", type=Path, help="the built site, _build/html"
+    )
+    parser.add_argument("--chromium", help="the Chromium executable")
+    args = parser.parse_args()
+    print(print_book(args.html, args.chromium))
+
+
+if __name__ == "__main__":
+    main()
