@@ -100,7 +100,7 @@
     say("failed",
       "<strong>Live Code could not start:</strong> " + reason + ". " +
       "The page's code and results are still here. To run it yourself, " +
-      link('a[href$=".ipynb"]', "download this chapter as a notebook") + " and open it in " +
+      link('a[href$=".ipynb"]:not([href*="://"])', "download this chapter as a notebook") + " and open it in " +
       "Jupyter, " + link('a[href*="/v2/gh/"]', "open it on Binder") + ", or run a Jupyter " +
       "server on your computer as the course's README explains (section \"Live code\").");
   }
