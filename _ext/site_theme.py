@@ -45,17 +45,26 @@ def complete_theme_options(app: Sphinx, config: Config) -> None:
         config.html_theme_options["repository_url"] = url
 
 
-def bibliography_as_list_items(
+#: Markup that axe-core flags, and what the page says instead: the
+#: bibliography's entries as list items (their list is a plain ``ul``), and
+#: MyST-NB's folded outputs named by their visible text ("Show code cell
+#: output") rather than by a label that does not contain it.
+ACCESSIBLE_MARKUP = {
+    'role="doc-biblioentry"': 'role="listitem"',
+    '<summary aria-label="Toggle hidden content">': "<summary>",
+}
+
+
+def accessible_markup(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
     if "body" in context:
-        context["body"] = context["body"].replace(
-            'role="doc-biblioentry"', 'role="listitem"'
-        )
+        for found, fixed in ACCESSIBLE_MARKUP.items():
+            context["body"] = context["body"].replace(found, fixed)
 
 
 def setup(app: Sphinx) -> dict:
     # before sphinx-book-theme copies repository_url into thebe's settings
     app.connect("config-inited", complete_theme_options)
-    app.connect("html-page-context", bibliography_as_list_items)
+    app.connect("html-page-context", accessible_markup)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
