@@ -48,6 +48,16 @@ from dlcourse.training import Recipe
 #: Where the committed runs live.
 RUNS_ROOT = REPO_ROOT / "runs"
 
+#: The autoencoder with a 2-D code, small enough to draw.
+_AUTOENCODER = autoencoder.Recipe(
+    build=autoencoder.build,
+    fit=autoencoder.fit,
+    latent_dim=2,
+    batch_size=128,
+    lr=1e-3,
+    epochs=20,
+)
+
 #: Every run the book uses, by name.
 RECIPES: dict[str, Recipe] = {
     "lecture": Recipe(
@@ -64,22 +74,9 @@ RECIPES: dict[str, Recipe] = {
     "dense": Recipe(
         build=dense.build, fit=dense.fit, batch_size=10, lr=3.0, epochs=30
     ),
-    "autoencoder-2d": autoencoder.Recipe(
-        build=autoencoder.build,
-        fit=autoencoder.fit,
-        latent_dim=2,
-        batch_size=128,
-        lr=1e-3,
-        epochs=20,
-    ),
-    "autoencoder-32d": autoencoder.Recipe(
-        build=autoencoder.build,
-        fit=autoencoder.fit,
-        latent_dim=32,
-        batch_size=128,
-        lr=1e-3,
-        epochs=20,
-    ),
+    "autoencoder-2d": _AUTOENCODER,
+    # the same recipe with a code large enough to rebuild digits well
+    "autoencoder-32d": dataclasses.replace(_AUTOENCODER, latent_dim=32),
     "gan": gan.Recipe(
         build=gan.build,
         fit=gan.fit,
