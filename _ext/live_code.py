@@ -112,7 +112,7 @@ def serve_assets_from_site(app: Sphinx, config: Config) -> None:
     config.html_static_path = [*config.html_static_path, str(STATIC)]
     config.mathjax_path = MATHJAX_JS
     settings = live_code_settings(config)
-    app.add_js_file(None, body=f"window.LIVE_CODE = {json.dumps(settings)};")
+    app.add_js_file(None, body=settings_script(settings))
     app.add_js_file("live_code_session.js")
     app.add_js_file("live_code.js")
 
@@ -151,6 +151,11 @@ def live_code_settings(config: Config) -> dict[str, str]:
             'see the README\'s "Live code").'
         )
     return settings
+
+
+def settings_script(settings: dict[str, str]) -> str:
+    """The page's settings line (``tools/no_token.py`` reads it back)."""
+    return f"window.LIVE_CODE = {json.dumps(settings)};"
 
 
 def point_thebe_at_site(

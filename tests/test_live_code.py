@@ -75,6 +75,10 @@ def start_live_code(page) -> None:
     page.wait_for_function(
         "window.thebe && window.thebe.session", timeout=60_000
     )
+    # ready: the kernel answered over its WebSocket
+    page.locator(".live-code-status[data-state='ready']").wait_for(
+        state="attached", timeout=60_000
+    )
 
 
 def assert_token_only_to_jupyter(page, traffic, site, port, token):
@@ -259,8 +263,8 @@ def test_live_code_runs_the_course_package_and_draws(live_site, tmp_path):
 def test_the_token_stays_in_the_tab_and_out_of_the_history(
     live_site, tmp_path
 ):
-    """The next page load (another chapter) reuses the fragment's token
-    without asking; going back finds the address without it. A fresh tab
+    """The next page (another chapter) reuses the fragment's token without
+    asking; going back finds the address without it. A fresh tab
     with a link naming a server (a hub's per-student link) connects there
     once the reader says yes."""
     html, book, port, token = live_site
@@ -274,13 +278,13 @@ def test_the_token_stays_in_the_tab_and_out_of_the_history(
     ):
         page = new_context().new_page()
         traffic = watch(page)
-        page.goto(f"{site}/{chapter}#token={token}")
-        assert page.url == f"{site}/{chapter}"
+        page.goto(f"{site}/book/bibliography.html#token={token}")
+        assert page.url == f"{site}/book/bibliography.html"
         page.goto(f"{site}/{chapter}")
         start_live_code(page)
         assert_token_only_to_jupyter(page, traffic, site, port, token)
         page.go_back()
-        assert page.url == f"{site}/{chapter}"
+        assert page.url == f"{site}/book/bibliography.html"
 
         page = new_context().new_page()
         traffic = watch(page)

@@ -24,9 +24,9 @@ compile() {
   # --allow-unsafe: setuptools (which torch needs) is locked too, or
   # --require-hashes would refuse to install it.
   "$tools/bin/pip-compile" --quiet --generate-hashes --allow-unsafe \
-    --strip-extras --resolver=backtracking "$@"
+    --strip-extras --no-emit-index-url --no-emit-find-links "$@"
 }
 compile "$@" --output-file requirements.txt requirements.in
-# The runtime set is constrained by requirements.txt (its first line), so
-# it takes exactly the same versions.
-compile "$@" --output-file requirements-runtime.txt requirements-runtime.in
+# The runtime set takes exactly the versions of requirements.txt.
+compile "$@" --constraint requirements.txt \
+  --output-file requirements-runtime.txt requirements-runtime.in
