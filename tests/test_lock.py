@@ -14,6 +14,7 @@ import sys
 import pytest
 from helpers import REPO, RUNTIME
 from packaging.utils import canonicalize_name
+from standalone_notebooks import bootstrap_cell
 
 LOCK = "requirements.txt"
 #: PyTorch and what only it brings: Binder and Colab have their own.
@@ -111,3 +112,11 @@ def test_a_package_missing_from_the_lock_is_refused(tmp_path):
         "In --require-hashes mode, all requirements must have their versions pinned"
         in result.stderr
     ), result.stderr[-2000:]
+
+
+def test_colab_installs_the_locked_myst_nb_and_no_pytorch():
+    """Colab's first cell adds only MyST-NB, at the runtime lock's version."""
+    source = bootstrap_cell("https://github.com/o/r", "notebooks").source
+    version = locked(RUNTIME)["myst-nb"][0]
+    assert f"'myst-nb=={version}'" in source
+    assert "torch" not in source
