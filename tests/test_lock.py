@@ -86,7 +86,10 @@ def test_the_runtime_lock_is_the_main_lock_without_pytorch():
 
 def test_every_install_uses_the_locks_with_hashes():
     readme = (REPO / "README.md").read_text()
-    install = f"pip install --require-hashes -r {LOCK} && pip install --no-deps -e ."
+    install = (
+        f"pip install --require-hashes -r {LOCK} && "
+        "pip install --no-deps -e ."
+    )
     assert install in readme.split("## Quickstart")[1].split("```")[1]
     ci = (REPO / ".ci" / "run").read_text()
     assert f"python -m pip install -q --require-hashes -r {LOCK}" in ci
@@ -108,14 +111,14 @@ def test_a_package_missing_from_the_lock_is_refused(tmp_path):
         text=True,
     )
     assert result.returncode != 0
-    assert (
-        "In --require-hashes mode, all requirements must have their versions pinned"
-        in result.stderr
-    ), result.stderr[-2000:]
+    refusal = "In --require-hashes mode, all requirements must have"
+    assert refusal in result.stderr, result.stderr[-2000:]
+    assert "iniconfig" in result.stderr
 
 
 def test_colab_installs_the_locked_myst_nb_and_no_pytorch():
-    """Colab's first cell adds only MyST-NB, at the runtime lock's version."""
+    """Colab's first cell adds only MyST-NB, at the runtime lock's
+    version."""
     source = bootstrap_cell("https://github.com/o/r", "notebooks").source
     version = locked(RUNTIME)["myst-nb"][0]
     assert f"'myst-nb=={version}'" in source
