@@ -140,15 +140,20 @@ def live_code_settings(config: Config) -> dict[str, str]:
         "token": config.live_code_token,
     }
     if settings["token"] and not is_loopback(settings["serverUrl"]):
+        where = (
+            f"live_code_server_url ({settings['serverUrl']!r}) is not on "
+            "loopback"
+            if settings["serverUrl"]
+            else "live_code_server_url is empty (kernels from Binder)"
+        )
         raise ConfigError(
-            "live_code: _config.yml sets live_code_token, but "
-            f"live_code_server_url ({settings['serverUrl'] or 'empty'!r}) "
-            "is not on loopback (http://127.0.0.1:PORT or "
-            "http://localhost:PORT); the token would be written into "
-            "every page of the site. Remove live_code_token from "
-            "_config.yml (sphinx: config:) and give readers the token "
-            "in the page's address instead (CHAPTER.html#token=TOKEN, "
-            'see the README\'s "Live code").'
+            f"live_code: _config.yml sets live_code_token, but {where}: the "
+            "token would be written into every page of the site. Remove "
+            "live_code_token from _config.yml (sphinx: config:) and give "
+            "readers the token in the page's address instead "
+            '(CHAPTER.html#token=TOKEN, see the README\'s "Live code"); '
+            "a token in _config.yml is only for a server on this machine "
+            "(http://127.0.0.1:PORT or http://localhost:PORT)."
         )
     return settings
 

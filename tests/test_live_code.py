@@ -11,7 +11,6 @@ execution); the whole published book is opened in test_offline_site.py.
 import secrets
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,9 +23,7 @@ from browser import (
     serve_site,
 )
 from helpers import REPO, build_book, copy_chapter
-from live_code import live_code_settings
 from playwright.sync_api import expect
-from sphinx.errors import ConfigError
 
 from coursesite.runs import RUNS_ROOT
 from dlcourse.data import DATA_ROOT, mnist
@@ -135,27 +132,6 @@ def test_no_token_is_written_into_the_pages(live_site, built_book):
         built_book / "html" / "book" / "perceptrons.html"
     ).read_text()
     assert 'window.LIVE_CODE = {"serverUrl": "", "token": ""}' in published
-
-
-@pytest.mark.parametrize(
-    "url",
-    ["http://127.0.0.1:8888", "http://localhost:8888/", "http://[::1]:8888"],
-)
-def test_a_token_is_allowed_for_a_loopback_server(url):
-    config = SimpleNamespace(live_code_server_url=url, live_code_token="t")
-    assert live_code_settings(config)["token"] == "t"
-
-
-@pytest.mark.parametrize(
-    "url",
-    ["", "https://hub.example.edu/user/ada", "http://10.0.0.5:8888"],
-)
-def test_a_token_is_refused_for_any_other_server(url):
-    config = SimpleNamespace(live_code_server_url=url, live_code_token="t")
-    with pytest.raises(
-        ConfigError, match="_config.yml sets live_code_token"
-    ):
-        live_code_settings(config)
 
 
 @pytest.mark.slow
