@@ -37,6 +37,7 @@ def pins(name: str = "requirements.txt") -> dict[str, str]:
     return found
 
 
+@pytest.mark.slow  # builds the whole book
 def test_notebooks_branch_is_the_commit_plus_its_notebooks(
     published, built_book
 ):
@@ -109,6 +110,7 @@ def dockerfile(published, tmp_path_factory) -> str:
     return result.stdout
 
 
+@pytest.mark.slow  # builds the whole book
 def test_binder_image_installs_our_environment_files(dockerfile):
     assert '--file "binder/environment.yml"' in dockerfile
     assert re.search(r"^RUN \./binder/postBuild$", dockerfile, re.M)
