@@ -17,14 +17,19 @@ Configuration (``sphinx: config:`` in ``_config.yml``):
     Base URL of a Jupyter server (a classroom JupyterHub user server, or ``jupyter server`` on
     127.0.0.1). Empty: kernels come from Binder, built from ``repository`` url/branch.
 ``live_code_token``
-    Written into every page, so set it only for a local server of your own. Left empty with a
-    server URL, the page takes the token from its address (``?token=...``) or asks the reader.
+    Written into every page, so the build refuses it unless the server URL is on loopback (a
+    laptop's own server). Left empty, the page takes the token from its address's fragment
+    (``#token=...``, which ``live_code_session.js`` keeps for the tab and removes from the
+    address) or asks the reader. The fragment may name the server too (``#server=URL&token=...``),
+    which replaces the built-in one: a classroom hub's link to each student's own server.
 """
 
+import ipaddress
 import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -106,18 +111,56 @@ def serve_assets_from_site(app: Sphinx, config: Config) -> None:
     app.live_code_modules = node_modules(Path(app.confdir))
     config.html_static_path = [*config.html_static_path, str(STATIC)]
     config.mathjax_path = MATHJAX_JS
+    settings = live_code_settings(config)
+    app.add_js_file(None, body=settings_script(settings))
+    app.add_js_file("live_code_session.js")
+    app.add_js_file("live_code.js")
+
+
+def is_loopback(url: str) -> bool:
+    """True for a URL whose host is this machine (127.0.0.0/8, ::1, localhost)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def live_code_settings(config: Config) -> dict[str, str]:
+    """The kernel source written into every page, checked.
+
+    A token in ``_config.yml`` is written into every page of the site, where
+    anyone who can read the site can read it: it is refused unless the server
+    is on this machine's loopback, reachable only from the machine itself.
+    """
     settings = {
         "serverUrl": config.live_code_server_url.rstrip("/"),
         "token": config.live_code_token,
     }
-    if settings["token"] and not settings["serverUrl"]:
-        raise ConfigError(
-            "live_code: live_code_token is set but live_code_server_url is "
-            "empty; set the server URL, or remove the token (Binder needs "
-            "none)."
+    if settings["token"] and not is_loopback(settings["serverUrl"]):
+        where = (
+            f"live_code_server_url ({settings['serverUrl']!r}) is not on "
+            "loopback"
+            if settings["serverUrl"]
+            else "live_code_server_url is empty (kernels from Binder)"
         )
-    app.add_js_file(None, body=f"window.LIVE_CODE = {json.dumps(settings)};")
-    app.add_js_file("live_code.js")
+        raise ConfigError(
+            f"live_code: _config.yml sets live_code_token, but {where}: the "
+            "token would be written into every page of the site. Remove "
+            "live_code_token from _config.yml (sphinx: config:) and give "
+            "readers the token in the page's address instead "
+            '(CHAPTER.html#token=TOKEN, see the README\'s "Live code"); '
+            "a token in _config.yml is only for a server on this machine "
+            "(http://127.0.0.1:PORT or http://localhost:PORT)."
+        )
+    return settings
+
+
+def settings_script(settings: dict[str, str]) -> str:
+    """The page's settings line (``tools/no_token.py`` reads it back)."""
+    return f"window.LIVE_CODE = {json.dumps(settings)};"
 
 
 def point_thebe_at_site(

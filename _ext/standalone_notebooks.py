@@ -26,6 +26,7 @@ import json
 import mimetypes
 import re
 from contextlib import suppress
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -61,16 +62,22 @@ if importlib.util.find_spec("dlcourse") is None:
         )
     if importlib.util.find_spec("myst_nb") is None:
         subprocess.run(
-            [sys.executable, "-m", "pip", "install", "-q", "myst-nb"],
+            [sys.executable, "-m", "pip", "install", "-q", {myst_nb!r}],
             check=True,
         )
     sys.path.insert(0, os.path.abspath("dlcourse-repo/code"))"""
 
 
 def bootstrap_cell(url: str, branch: str) -> nbformat.NotebookNode:
-    """The first code cell: the course package from ``url`` if missing."""
+    """The first code cell: the course package from ``url`` if missing.
+
+    Where MyST-NB is missing too (Colab, which brings its own PyTorch and
+    numerics), it installs the version the book was built with, the one
+    ``requirements-runtime.txt`` locks, and nothing of PyTorch.
+    """
+    myst_nb = f"myst-nb=={metadata.version('myst-nb')}"
     return nbformat.v4.new_code_cell(
-        BOOTSTRAP.format(url=url, branch=branch)
+        BOOTSTRAP.format(url=url, branch=branch, myst_nb=myst_nb)
     )
 
 

@@ -10,18 +10,24 @@ execution); the whole published book is opened in test_offline_site.py.
 
 import secrets
 import time
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from browser import free_port, jupyter_server, offline_browser, serve_site
+from browser import (
+    free_port,
+    jupyter_server,
+    offline_browser,
+    offline_chromium,
+    serve_site,
+)
 from helpers import REPO, build_book, copy_chapter
 from playwright.sync_api import expect
 
 from coursesite.runs import RUNS_ROOT
 from dlcourse.data import DATA_ROOT, mnist
 from dlcourse.perceptron import outputs_as_option, truth_table
-
-pytestmark = pytest.mark.slow
 
 W, B = [-2, -2], 3  # the perceptron of the chapter
 ARTIFACTS = REPO / "artifacts"
@@ -41,18 +47,65 @@ def run_in(cell, code: str) -> None:
     cell.locator(".thebe-run-button").click()
 
 
+def watch(page) -> dict[str, list]:
+    """What ``page`` sends from now on: requests (url and headers),
+    WebSocket addresses, and the dialogs it opens (answered yes)."""
+    traffic = {"requests": [], "sockets": [], "dialogs": []}
+    page.on(
+        "request",
+        lambda r: traffic["requests"].append((r.url, r.all_headers())),
+    )
+    page.on("websocket", lambda ws: traffic["sockets"].append(ws.url))
+
+    def answer(dialog):
+        traffic["dialogs"].append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    return traffic
+
+
+def start_live_code(page) -> None:
+    """Press Live Code in the launch menu and wait for thebe's session."""
+    page.locator("button[aria-label='Launch interactive content']").click()
+    page.locator("button.btn-launch-thebe").click()
+    page.wait_for_function(
+        "window.thebe && window.thebe.session", timeout=60_000
+    )
+    # ready: the kernel answered over its WebSocket
+    page.locator(".live-code-status[data-state='ready']").wait_for(
+        state="attached", timeout=60_000
+    )
+
+
+def assert_token_only_to_jupyter(page, traffic, site, port, token):
+    """The token is in no address the reader sees or the site's host gets;
+    the kernel's WebSocket to the Jupyter server on ``port`` carries it."""
+    assert token not in page.url
+    assert token not in page.evaluate("window.location.href")
+    to_site = [
+        (url, headers)
+        for url, headers in traffic["requests"]
+        if url.startswith(site)
+    ]
+    assert to_site, "the page asked its own host for nothing"
+    for url, headers in to_site:
+        assert token not in url + repr(headers), url
+    assert any(
+        urlsplit(url).port == port and f"token={token}" in url
+        for url in traffic["sockets"]
+    ), traffic["sockets"]
+    assert not traffic["dialogs"], traffic["dialogs"]
+
+
 @pytest.fixture(scope="module")
 def live_site(tmp_path_factory):
-    """The perceptron chapter built for a local Jupyter server: (html folder, book copy, port, token)."""
+    """The perceptron chapter built for a local Jupyter server, its token
+    left to the reader: (html folder, book copy, port, token)."""
     tmp = tmp_path_factory.mktemp("live")
     book = copy_chapter(tmp / "src", "perceptrons")
     port, token = free_port(), secrets.token_hex(16)
-    config = yaml.safe_load((book / "_config.yml").read_text())
-    config["sphinx"]["config"].update(
-        live_code_server_url=f"http://127.0.0.1:{port}",
-        live_code_token=token,
-    )
-    (book / "_config.yml").write_text(yaml.safe_dump(config))
+    set_live_code(book, live_code_server_url=f"http://127.0.0.1:{port}")
     result = build_book(book, tmp / "out")
     assert result.returncode == 0, (
         result.stdout[-3000:] + result.stderr[-3000:]
@@ -60,17 +113,44 @@ def live_site(tmp_path_factory):
     return tmp / "out" / "_build" / "html", book, port, token
 
 
-def test_the_deliberate_token_is_in_the_local_build_only(
-    live_site, built_book
-):
+def set_live_code(book: Path, **settings: str) -> None:
+    """Set Live Code's ``settings`` in the ``_config.yml`` of ``book``."""
+    config = yaml.safe_load((book / "_config.yml").read_text())
+    config["sphinx"]["config"].update(settings)
+    (book / "_config.yml").write_text(yaml.safe_dump(config))
+
+
+@pytest.mark.slow
+def test_no_token_is_written_into_the_pages(live_site, built_book):
     html, _, port, token = live_site
-    assert token in (html / "book" / "perceptrons.html").read_text()
+    page = (html / "book" / "perceptrons.html").read_text()
+    assert (
+        f'window.LIVE_CODE = {{"serverUrl": "http://127.0.0.1:{port}", '
+        '"token": ""}' in page
+    )
     published = (
         built_book / "html" / "book" / "perceptrons.html"
     ).read_text()
     assert 'window.LIVE_CODE = {"serverUrl": "", "token": ""}' in published
 
 
+@pytest.mark.slow
+def test_the_build_refuses_a_published_token(tmp_path):
+    """The same check in a real build, which stops before executing."""
+    book = copy_chapter(tmp_path / "src", "perceptrons")
+    set_live_code(
+        book,
+        live_code_server_url="https://hub.example.edu/user/ada",
+        live_code_token="secret-token",
+    )
+    result = build_book(book, tmp_path / "out")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "_config.yml sets live_code_token" in output, output[-3000:]
+    assert "#token=TOKEN" in output
+
+
+@pytest.mark.slow
 def test_live_code_runs_the_course_package_and_draws(live_site, tmp_path):
     html, book, port, token = live_site
     with (
@@ -87,19 +167,15 @@ def test_live_code_runs_the_course_package_and_draws(live_site, tmp_path):
         page = context.new_page()
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{site}/book/perceptrons.html")
-        page.locator(
-            "button[aria-label='Launch interactive content']"
-        ).click()
+        traffic = watch(page)
+        # the reader brings the token in the address's fragment
+        page.goto(f"{site}/book/perceptrons.html#token={token}")
         started = time.monotonic()
-        page.locator("button.btn-launch-thebe").click()
-
         # The kernel is up once thebe has a session; then run the chapter's
         # set-up cell (imports, w and b) and its truth-table cell, as a reader
         # would: the kernel runs them in the order they were sent.
-        page.wait_for_function(
-            "window.thebe && window.thebe.session", timeout=60_000
-        )
+        start_live_code(page)
+        assert_token_only_to_jupyter(page, traffic, site, port, token)
         cells = page.locator(".thebe-cell")
         # the editor keeps the page's light code style and wraps long lines
         editor = cells.first.locator(".CodeMirror")
@@ -159,6 +235,49 @@ def test_live_code_runs_the_course_package_and_draws(live_site, tmp_path):
     assert not errors, f"script errors in the page: {errors}"
 
 
+@pytest.mark.slow
+def test_the_token_stays_in_the_tab_and_out_of_the_history(
+    live_site, tmp_path
+):
+    """The next page (another chapter) reuses the fragment's token without
+    asking; going back finds the address without it. A fresh tab
+    with a link naming a server (a hub's per-student link) connects there
+    once the reader says yes."""
+    html, book, port, token = live_site
+    chapter = "book/perceptrons.html"
+    with (
+        serve_site(html) as site,
+        jupyter_server(
+            book, port, token, allow_origin=site, log=tmp_path / "j.log"
+        ),
+        offline_chromium() as (new_context, attempts),
+    ):
+        page = new_context().new_page()
+        traffic = watch(page)
+        page.goto(f"{site}/book/bibliography.html#token={token}")
+        assert page.url == f"{site}/book/bibliography.html"
+        page.goto(f"{site}/{chapter}")
+        start_live_code(page)
+        assert_token_only_to_jupyter(page, traffic, site, port, token)
+        page.go_back()
+        assert page.url == f"{site}/book/bibliography.html"
+
+        page = new_context().new_page()
+        traffic = watch(page)
+        server = f"http://localhost:{port}"
+        page.goto(f"{site}/{chapter}#server={server}&token={token}")
+        start_live_code(page)
+        assert [server in m for m in traffic["dialogs"]] == [True]
+        traffic["dialogs"].clear()
+        assert_token_only_to_jupyter(page, traffic, site, port, token)
+        assert all(
+            url.startswith(f"ws://localhost:{port}/")
+            for url in traffic["sockets"]
+        ), traffic["sockets"]
+    assert not attempts, f"requests left loopback: {attempts}"
+
+
+@pytest.mark.slow
 def test_the_perceptron_quiz_answers_in_the_browser(live_site):
     html = live_site[0]
     answer = outputs_as_option(W, B)
@@ -180,6 +299,7 @@ def test_the_perceptron_quiz_answers_in_the_browser(live_site):
     assert not attempts, f"requests left loopback: {attempts}"
 
 
+@pytest.mark.slow
 def test_live_code_says_in_words_when_no_kernel_answers(built_book):
     """The published site, offline: Binder cannot be reached, and the page says so.
 

@@ -69,16 +69,11 @@ def runtime(tmp_path_factory) -> KernelSpecManager:
     ).stdout.strip()
     borrow(root / "borrowed")
     (Path(site) / "borrowed.pth").write_text(f"{root / 'borrowed'}\n")
-    reqs = root / "runtime.txt"
-    reqs.write_text(
-        "\n".join(
-            line
-            for line in (REPO / RUNTIME).read_text().splitlines()
-            if line.strip() != "-e ."
-        )
-    )
+    # Binder's postBuild, less the course package
     subprocess.run(
-        [python, "-m", "pip", "install", "-q", "-r", reqs], check=True
+        [python, "-m", "pip", "install", "-q", "--require-hashes", "-r"]
+        + [REPO / RUNTIME],
+        check=True,
     )
     subprocess.run(
         [python, "-m", "ipykernel", "install", "--prefix", root / "jupyter"],

@@ -119,13 +119,61 @@ def test_restores_the_execution_cache_before_building(build_steps):
 
 def test_deploys_with_the_official_pages_actions(workflow):
     deploy = workflow["jobs"]["deploy"]
-    assert deploy["needs"] == "build"
+    assert "build" in deploy["needs"]
     assert "pull_request" in deploy["if"], (
         "a pull request must not publish the site"
     )
     step_using(deploy["steps"], "actions/deploy-pages")
     assert deploy["environment"]["name"] == "github-pages"
-    assert (
-        workflow["permissions"]["pages"] == "write"
-        and workflow["permissions"]["id-token"] == "write"
+
+
+def test_every_action_is_pinned_by_commit_with_its_release_named():
+    """A tag such as ``@v4`` can be moved to other code; a commit cannot."""
+    uses = [
+        line.split("uses:", 1)[1].strip()
+        for line in WORKFLOW.read_text().splitlines()
+        if line.strip().lstrip("- ").startswith("uses:")
+    ]
+    assert len(uses) >= 6, uses
+    for use in uses:
+        assert re.fullmatch(
+            r"[\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", use
+        ), f"not pinned by full commit SHA with # vX.Y.Z: {use}"
+
+
+def test_each_job_holds_only_the_permissions_it_needs(workflow):
+    """Nothing by default; reading for the build (it runs a pull request's
+    code); pushing only for the job that pushes the notebooks branch; Pages
+    and id-token only for the deployment."""
+    assert workflow["permissions"] == {}
+    for name, job in workflow["jobs"].items():
+        runs = " ".join(step.get("run", "") for step in job["steps"])
+        uses = " ".join(step.get("uses", "") for step in job["steps"])
+        if "git push" in runs:
+            wanted = {"contents": "write"}
+        elif "actions/deploy-pages@" in uses:
+            wanted = {"pages": "write", "id-token": "write"}
+        else:
+            wanted = {"contents": "read"}
+        assert job["permissions"] == wanted, name
+    assert workflow["jobs"]["build"]["permissions"] == {"contents": "read"}
+
+
+def test_tests_and_the_token_guard_run_before_anything_deploys(
+    workflow, build_steps
+):
+    runs = [step.get("run", "") for step in build_steps]
+    tests = next(i for i, r in enumerate(runs) if "python -m pytest" in r)
+    built = next(i for i, r in enumerate(runs) if "jupyter-book build" in r)
+    guard = next(
+        i
+        for i, r in enumerate(runs)
+        if "python tools/no_token.py _build/html" in r
     )
+    upload, _ = step_using(build_steps, "actions/upload-pages-artifact")
+    assert tests < upload and built < guard < upload
+    # the token guards are part of the tests that run
+    assert '-m "not slow"' in runs[tests]
+    jobs = workflow["jobs"]
+    assert "build" in jobs["deploy"]["needs"]
+    assert jobs["notebooks"]["needs"] == "build"

@@ -73,3 +73,22 @@ def test_a_server_token_is_written_only_when_set():
 def test_a_token_without_a_server_is_refused():
     with pytest.raises(ConfigError, match="live_code_server_url is empty"):
         configure("", "abc")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:8888", "http://localhost:8888/", "http://[::1]:8888"],
+)
+def test_a_token_is_allowed_for_a_loopback_server(url):
+    assert '"token": "abc"' in configure(url, "abc")
+
+
+@pytest.mark.parametrize(
+    "url", ["https://hub.example.edu/user/ada", "http://10.0.0.5:8888"]
+)
+def test_a_token_for_any_other_server_is_refused(url):
+    """It would be written into every page of a site others can read."""
+    with pytest.raises(ConfigError, match="is not on loopback") as refusal:
+        configure(url, "abc")
+    assert "Remove live_code_token from _config.yml" in str(refusal.value)
+    assert "#token=TOKEN" in str(refusal.value)

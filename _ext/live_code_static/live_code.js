@@ -13,9 +13,24 @@
 
   function token() {
     // A token in the page only when the instructor set one for a local server; otherwise the
-    // reader brings it: in the address (?token=...) or typed when asked.
-    return settings.token || new URLSearchParams(window.location.search).get("token") ||
-      window.prompt("Token of the Jupyter server at " + settings.serverUrl) || "";
+    // reader brings it: in the address's fragment (#token=..., kept for this tab by
+    // live_code_session.js) or typed when asked, and then kept for the next chapter.
+    if (!settings.token) {
+      settings.token = window.prompt("Token of the Jupyter server at " + settings.serverUrl) || "";
+      if (settings.token) window.LIVE_CODE_SESSION.keep({ token: settings.token });
+    }
+    return settings.token;
+  }
+
+  function confirmed() {
+    // A server named in a link (#server=...) runs the page's code and shows what it sends back:
+    // the reader says yes once per tab, so a stranger's link cannot pick the server unnoticed.
+    if (settings.confirmed) return true;
+    settings.confirmed = window.confirm(
+      "Run this page's code on the Jupyter server at " + settings.serverUrl +
+      "? Only say yes if your course gave you this link.");
+    if (settings.confirmed) window.LIVE_CODE_SESSION.keep({ confirmed: true });
+    return settings.confirmed;
   }
 
   function kernelSource() {
@@ -67,7 +82,11 @@
   var live = { state: "off", timer: null };
 
   function source() {
-    return settings.serverUrl ? "the Jupyter server at " + settings.serverUrl : "mybinder.org";
+    return settings.serverUrl ? "the Jupyter server at " + escaped(settings.serverUrl) : "mybinder.org";
+  }
+
+  function escaped(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;");
   }
 
   function statusBox() {
@@ -97,6 +116,8 @@
 
   function fail(reason) {
     clearTimeout(live.timer);
+    // a wrong token is asked for again on the next try, not reused
+    if (settings.serverUrl) window.LIVE_CODE_SESSION.keep({ token: "" });
     say("failed",
       "<strong>Live Code could not start:</strong> " + reason + ". " +
       "The page's code and results are still here. To run it yourself, " +
@@ -164,6 +185,10 @@
       return function (options) {
         loadThebeStyles();
         start(this || api);
+        if (settings.serverUrl && !confirmed()) {
+          fail("you chose not to run it on " + source());
+          return Promise.resolve();
+        }
         var started = bootstrap(Object.assign({}, options, kernelSource()));
         if (started && started.catch) {
           started.catch(function (error) {
