@@ -11,8 +11,9 @@
   gives it to the page's image, which _ext/figures.py turns into the
   ``<img>``'s width and height attributes, so nothing shifts while loading.
 * The PNG records the size of its smallest text, in its own pixels, in a
-  text chunk (SMALLEST_TEXT): tests/test_figures.py scales it by the width
-  the page renders the PNG at. An SVG's font sizes are in the SVG itself.
+  text chunk ("Smallest text px"; "none" for a figure without text):
+  tests/test_figures.py scales it by the width the page renders the PNG at.
+  An SVG's font sizes are in the SVG itself.
 """
 
 
@@ -59,11 +60,14 @@ def _book_figures() -> None:
         rgba = Image.open(drawn).convert("RGBA")
         paper = Image.new("RGBA", rgba.size, "white")
         image = Image.alpha_composite(paper, rgba).convert("RGB")
-        chunk = PngInfo()
         size = smallest_font_pt(fig)
-        if size is not None:
-            # points in the 2x PNG's pixels (72 points an inch)
-            chunk.add_text(smallest_text, f"{size * 2 * fig.dpi / 72:.3f}")
+        chunk = (
+            PngInfo()
+        )  # points in the 2x PNG's pixels (72 points an inch)
+        chunk.add_text(
+            smallest_text,
+            "none" if size is None else f"{size * 2 * fig.dpi / 72:.3f}",
+        )
         out = io.BytesIO()
         image.quantize(
             256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
