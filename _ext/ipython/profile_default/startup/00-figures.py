@@ -23,7 +23,9 @@ def _book_figures() -> None:
     import re
 
     from IPython import get_ipython
+    from matplotlib.cbook import is_math_text
     from matplotlib.figure import Figure
+    from matplotlib.mathtext import MathTextParser
     from matplotlib.text import Text
     from PIL import Image
     from PIL.PngImagePlugin import PngInfo
@@ -32,13 +34,27 @@ def _book_figures() -> None:
     #: The PNG text chunk with the smallest text's size in the PNG's pixels.
     smallest_text = "Smallest text px"
 
+    mathtext = MathTextParser("path")
+
+    def glyph_sizes(text: Text) -> list[float]:
+        """The sizes of a text's glyphs, in points: mathtext draws sub- and
+        superscripts smaller (a log axis's exponents at 70 %)."""
+        string = text.get_text()
+        if text.get_usetex() or not (
+            text.get_parse_math() and is_math_text(string)
+        ):
+            return [text.get_fontsize()]
+        drawn = mathtext.parse(string, 72, text.get_fontproperties())
+        return [glyph[1] for glyph in drawn.glyphs]
+
     def smallest_font_pt(fig: Figure) -> float | None:
         """The size of the figure's smallest drawn text, in points."""
         fig.draw_without_rendering()  # tick labels get their text here
         sizes = [
-            t.get_fontsize()
+            size
             for t in fig.findobj(Text)
             if t.get_visible() and t.get_text().strip()
+            for size in glyph_sizes(t)
         ]
         return min(sizes, default=None)
 
