@@ -11,6 +11,7 @@ there) and the executed notebook's code cells with their outputs:
   ``<details>``, math stays math, links point at the published site, images
   are embedded;
 * every code cell keeps its outputs; removed cells come back, folded;
+* a figure's numbered caption follows its cell, as on the page;
 * a first cell makes the notebook self-sufficient where the course package
   is missing (it clones the repository);
 * the theme's download (``_sources/<page>.ipynb``) is this notebook, and the
@@ -237,6 +238,7 @@ class Writer:
             index = node["cell_index"]
             yield from self.code_cells(index)
             yield from self.code_cell(self.notebook.cells[index])
+            yield from self.captions(node)
             self.next_code = index + 1
             return
         if isinstance(node, (nodes.document, nodes.section)):
@@ -251,6 +253,27 @@ class Writer:
         text = self.block(node, level)
         if text.strip():
             yield text
+
+    def captions(self, cell: nodes.Element):
+        """The numbered captions of the figures a code cell drew, as the
+        page shows them below the figure (its outputs have no caption)."""
+        for figure in cell.findall(nodes.figure):
+            caption = figure.next_node(nodes.caption)
+            if caption:
+                yield f"{self.figure_number(figure)}{self.inline(caption)}"
+
+    def figure_number(self, figure: nodes.figure) -> str:
+        """The label "Figure 3.2: " as the page numbers the figure (numfig),
+        or nothing for a figure without a number."""
+        numbers = (
+            self.app.env.toc_fignumbers.get(self.docname, {})
+            .get("figure", {})
+            .get(figure["ids"][0] if figure["ids"] else "")
+        )
+        if not numbers:
+            return ""
+        label = self.app.config.numfig_format["figure"]
+        return f"*{label % '.'.join(map(str, numbers))}:* "
 
     def cells_before(self, node: nodes.Node) -> int:
         """The index of the first cell that starts after ``node`` in the

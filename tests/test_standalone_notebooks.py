@@ -17,7 +17,7 @@ import nbformat
 import pytest
 import yaml
 from browser import free_port, jupyter_server, offline_browser
-from helpers import REPO, build_book, chapters, downloaded
+from helpers import REPO, build_book, chapters, downloaded, page
 from sphinx.config import Config
 from sphinx.directives.code import LiteralInclude, LiteralIncludeReader
 from standalone_notebooks import launch_links
@@ -141,6 +141,39 @@ def test_every_image_is_embedded(notebooks):
                 images += "image/png" in data
                 assert 'src="http' not in str(data.get("text/html", ""))
     assert images >= 10
+
+
+def plain(text: str) -> str:
+    """Caption text without markup: emphasis, code and math delimiters,
+    Markdown's escapes, spacing."""
+    text = re.sub(r"\\[()]|[*$`]", "", text)
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+    return " ".join(text.split())
+
+
+def test_every_figure_caption_follows_its_cell(built_book, notebooks):
+    """Every route shows the same caption: the page's numbered caption of
+    each figure is the Markdown right after the figure's cell."""
+    seen = 0
+    for doc, nb in notebooks.items():
+        soup = page(built_book, doc)
+        for link in soup.select("figcaption a.headerlink"):
+            link.decompose()
+        on_page = [
+            plain(f.get_text())
+            for f in soup.select(".cell_output figcaption")
+        ]
+        in_notebook = [
+            plain(after.source.split("\n\n")[0])
+            for cell, after in zip(nb.cells, nb.cells[1:])
+            if any(
+                "image/png" in o.get("data", {})
+                for o in cell.get("outputs", [])
+            )
+        ]
+        assert in_notebook == on_page, doc
+        seen += len(on_page)
+    assert seen >= 25
 
 
 def test_interactive_outputs_say_to_run_their_cell(notebooks):

@@ -42,5 +42,5 @@ def test_decision_boundary_shades_both_classes_and_shows_the_data():
     )
     # the shaded regions and one scatter per class
     assert len(ax.collections) == 3
-    assert ax.get_xlabel() == "$x_1$" and ax.get_ylabel() == "$x_2$"
+    assert ax.get_xlabel() == "x₁" and ax.get_ylabel() == "x₂"
     plt.close(fig)

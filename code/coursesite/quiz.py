@@ -1,8 +1,9 @@
 """Multiple-choice quizzes that work in the static page, with no server.
 
-A quiz is one HTML block: the options are buttons, a few lines of inline
-JavaScript mark the reader's choice right or wrong, and the explanation sits
-in a ``<details>`` element the reader can reveal. The correct option is
+A quiz is one HTML block: the options are buttons (reached with Tab, chosen
+with Space or Enter; the chosen one is ``aria-pressed``), a few lines of
+inline JavaScript mark the reader's choice right or wrong in words, and the
+explanation sits in a ``<details>`` element the reader can reveal. The correct option is
 passed in by the chapter, computed by the package, never typed into the page.
 """
 
@@ -19,6 +20,7 @@ buttons.forEach(function (b) {{
     var quiz = document.getElementById('{id}');
     quiz.querySelectorAll('button.dl-quiz-option').forEach(function (o) {{
       o.classList.remove('dl-quiz-right', 'dl-quiz-wrong');
+      o.setAttribute('aria-pressed', String(o === b));
     }});
     var right = b.dataset.correct === 'true';
     b.classList.add(right ? 'dl-quiz-right' : 'dl-quiz-wrong');
@@ -59,7 +61,7 @@ def quiz_html(
     digest = hashlib.sha1((question + "|".join(options)).encode())
     quiz_id = f"dl-quiz-{digest.hexdigest()[:10]}"
     buttons = "".join(
-        f'<button type="button" class="dl-quiz-option" '
+        f'<button type="button" class="dl-quiz-option" aria-pressed="false" '
         f'data-correct="{str(o == str(answer)).lower()}">'
         f"{html.escape(o)}</button>"
         for o in options

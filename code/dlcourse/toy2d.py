@@ -70,5 +70,7 @@ def plot_decision_boundary(
             edgecolor="black",
             label=f"class {label}",
         )
-    ax.set(xlabel="$x_1$", ylabel="$x_2$")
+    # subscript digits, not mathtext's smaller subscripts: readable when
+    # three panels share the page's width
+    ax.set(xlabel="x₁", ylabel="x₂")
     ax.legend(loc="upper right")

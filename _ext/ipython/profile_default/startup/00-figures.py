@@ -1,30 +1,118 @@
-"""The book's figures: SVG for drawings that stay light, PNG as before else.
+"""The book's figures: sharp on any screen, sized, their smallest text known.
 
-An SVG keeps a plot sharp at any size and its text measurable, but images
-(digit grids, photographs) and thousands of dots make it heavier than a
-PNG: for those the SVG is left out and the page shows the PNG.
+* Every figure is a PNG drawn at twice its dpi and shown at its 1x size
+  (as IPython's "retina" PNG: width and height as display metadata): sharp
+  on high-density screens, the same size on the page as a 1x PNG; in 256
+  colours, so lighter than the 1x PNG in full colour.
+* A drawing that stays light is also an SVG (text kept as text), which the
+  page shows instead; images (digit grids, photographs) and thousands of dots
+  would make it heavier than the PNG, so those figures stay PNG.
+* Both carry their size in CSS pixels (width and height metadata): MyST-NB
+  gives it to the page's image, which _ext/figures.py turns into the
+  ``<img>``'s width and height attributes, so nothing shifts while loading.
+* The PNG records the size of its smallest text, in its own pixels, in a
+  text chunk ("Smallest text px"; "none" for a figure without text):
+  tests/test_figures.py scales it by the width the page renders the PNG at.
+  An SVG's font sizes are in the SVG itself.
 """
 
 
 def _book_figures() -> None:
+    import base64
     import io
+    import re
 
     from IPython import get_ipython
+    from matplotlib.cbook import is_math_text
     from matplotlib.figure import Figure
+    from matplotlib.mathtext import MathTextParser
+    from matplotlib.text import Text
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
 
     light = 120_000
+    #: The PNG text chunk with the smallest text's size in the PNG's pixels.
+    smallest_text = "Smallest text px"
 
-    def svg_if_light(fig: Figure) -> str | None:
+    mathtext = MathTextParser("path")
+
+    def glyph_sizes(text: Text) -> list[float]:
+        """The sizes of a text's glyphs, in points: mathtext draws sub- and
+        superscripts smaller (a log axis's exponents at 70 %)."""
+        string = text.get_text()
+        if text.get_usetex() or not (
+            text.get_parse_math() and is_math_text(string)
+        ):
+            return [text.get_fontsize()]
+        drawn = mathtext.parse(string, 72, text.get_fontproperties())
+        return [glyph[1] for glyph in drawn.glyphs]
+
+    def smallest_font_pt(fig: Figure) -> float | None:
+        """The size of the figure's smallest drawn text, in points."""
+        fig.draw_without_rendering()  # tick labels get their text here
+        sizes = [
+            size
+            for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text().strip()
+            for size in glyph_sizes(t)
+        ]
+        return min(sizes, default=None)
+
+    def png_2x(fig: Figure):
+        """A PNG at twice the figure's dpi, shown at its 1x size, in 256
+        colours (a quarter of the RGBA PNG's bytes), with the size of its
+        smallest text in its pixels."""
+        if not fig.axes and not fig.lines:
+            return None  # as IPython's PNG: nothing to show
+        drawn = io.BytesIO()
+        fig.savefig(
+            drawn,
+            format="png",
+            dpi=2 * fig.dpi,
+            bbox_inches="tight",
+            facecolor=fig.get_facecolor(),
+            edgecolor=fig.get_edgecolor(),
+        )
+        rgba = Image.open(drawn).convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, "white")
+        image = Image.alpha_composite(paper, rgba).convert("RGB")
+        size = smallest_font_pt(fig)
+        chunk = (
+            PngInfo()
+        )  # points in the 2x PNG's pixels (72 points an inch)
+        chunk.add_text(
+            smallest_text,
+            "none" if size is None else f"{size * 2 * fig.dpi / 72:.3f}",
+        )
+        out = io.BytesIO()
+        image.quantize(
+            256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+        ).save(out, format="png", optimize=True, pnginfo=chunk)
+        width, height = image.size
+        data = base64.b64encode(out.getvalue()).decode("ascii")
+        return data, {"width": width // 2, "height": height // 2}
+
+    def svg_if_light(fig: Figure):
+        """An SVG of the figure with its size in CSS pixels, unless heavy."""
         if any(ax.images for ax in fig.axes):
             return None
         out = io.StringIO()
         fig.savefig(
             out, format="svg", bbox_inches="tight", metadata={"Date": None}
         )
-        return out.getvalue() if len(out.getvalue()) <= light else None
+        svg = out.getvalue()
+        if len(svg) > light:
+            return None
+        # matplotlib sizes the SVG in points; a CSS pixel is 3/4 point
+        width, height = (
+            round(float(re.search(rf'{side}="([\d.]+)pt"', svg)[1]) * 4 / 3)
+            for side in ("width", "height")
+        )
+        return svg, {"width": width, "height": height}
 
-    svg = get_ipython().display_formatter.formatters["image/svg+xml"]
-    svg.for_type(Figure, svg_if_light)
+    formatters = get_ipython().display_formatter.formatters
+    formatters["image/png"].for_type(Figure, png_2x)
+    formatters["image/svg+xml"].for_type(Figure, svg_if_light)
 
 
 _book_figures()
