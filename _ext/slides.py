@@ -30,6 +30,7 @@ that get no deck.
 import base64
 import html
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +49,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from standalone_notebooks import BOOTSTRAP_NOTE, SCRIPT_NOTE
 
+from coursesite import prerender_math
 from coursesite.files import atomic_write
 from coursesite.prerender_math import Formula, MathError, render
 
@@ -83,12 +85,23 @@ SHORT_LIST = 420
 #: Estimated heights (CSS pixels) of what goes on a slide, by the slide
 #: style sheet's sizes (``slides_static/slides.css``).
 TEXT_LINE, CHARS_PER_LINE = 38, 85
+TITLE_LINE, TITLE_CHARS = 46, 55
 CODE_LINE, CODE_MAX_LINES = 26, 14
 OUTPUT_LINE, OUTPUT_MAX_LINES = 24, 8
 FIGURE_HEIGHT = 440  # the style sheet's max-height for a figure, + margin
 QUIZ_HEIGHT = 430
 HTML_MAX_HEIGHT = 380  # a table output's scroll box
+#: Formulas taller than a line of text (fractions, sums, braces...) and the
+#: height each adds to its line.
+TALL_TEX = re.compile(
+    r"\\(d?frac|sum|prod|int|underbrace|overbrace|binom)|\^\{"
+)
+TALL_INLINE = 22
 MATH_TOKEN = "\u2063MATH{}\u2063"  # invisible separators around an index
+
+
+class DeckError(ValueError):
+    """A chapter's slide metadata the deck cannot follow."""
 
 
 @dataclass
@@ -166,9 +179,9 @@ def slide_type(metadata: dict) -> str:
         "skip",
         "notes",
     ):
-        raise ExtensionError(
-            f"slides: unknown slide_type {kind!r} in a cell's metadata; use "
-            "slide, subslide, fragment, -, skip or notes (as Jupyter does)."
+        raise DeckError(
+            f"unknown slide_type {kind!r} in a cell's metadata; use slide, "
+            "subslide, fragment, -, skip or notes (as Jupyter does)."
         )
     return kind
 
@@ -182,38 +195,74 @@ def markdown_blocks(source: str, formulas: list[Formula]) -> list[Block]:
     markup = MarkdownWithMath(renderer=Maths(formulas)).render(source)
     soup = BeautifulSoup(markup, "html.parser")
     blocks = []
-    for node in soup.children:
+    for node in list(soup.children):
         if isinstance(node, NavigableString):
             if node.strip():
                 blocks.append(Block(str(node), "text", text_height(node)))
             continue
-        blocks.append(element_block(node))
+        for piece in split_at_display_maths(node):
+            blocks.append(element_block(piece, formulas))
     return blocks
 
 
-def element_block(node: Tag) -> Block:
+def split_at_display_maths(node: Tag) -> list[Tag]:
+    """A paragraph with display maths inside (``$$`` within the text) as
+    the text before, the formula and the text after: the formula is a key
+    equation for the slide even where the prose around it is long."""
+    if node.name != "p" or not node.find(class_="math-display"):
+        return [node]
+    pieces, text = [], []
+    for child in list(node.children):
+        if isinstance(child, Tag) and "math-display" in child.get(
+            "class", []
+        ):
+            pieces += [*paragraph(text), child.extract()]
+            text = []
+        else:
+            text.append(child.extract())
+    return pieces + paragraph(text)
+
+
+def paragraph(children: list) -> list[Tag]:
+    """``children`` in a new paragraph, none if they are only spaces."""
+    if not "".join(str(c) for c in children).strip():
+        return []
+    p = BeautifulSoup("<p></p>", "html.parser").p
+    for child in children:
+        p.append(child)
+    return [p]
+
+
+def element_block(node: Tag, formulas: list[Formula]) -> Block:
     """Where one element of the prose goes, and how tall it is."""
     markup, text = str(node), node.get_text(" ", strip=True)
+    tall = TALL_INLINE * sum(
+        bool(TALL_TEX.search(formulas[int(i)].tex))
+        for i in re.findall(MATH_TOKEN.format(r"(\d+)"), markup)
+    ) + sum(
+        display_height(int(d.get("data-rows", 1)))
+        for d in node.find_all(class_="math-display")
+    )
     if node.name == "h1":
         return Block(node.decode_contents(), "title")
     if re.fullmatch(r"h[2-6]", node.name):
         return Block(node.decode_contents(), "heading")
     if "math-display" in node.get("class", []):
         rows = int(node.get("data-rows", 1))
-        return Block(markup, "math", 40 + 42 * rows)
+        return Block(markup, "math", display_height(rows) + tall)
     if node.name in ("ul", "ol"):
         items = node.find_all("li", recursive=False)
         short = len(text) <= SHORT_LIST and all(
             len(li.get_text()) <= SHORT_TEXT for li in items
         )
-        height = sum(text_height(li.get_text()) for li in items) + 16
+        height = sum(text_height(li.get_text()) for li in items) + 16 + tall
         return Block(markup, "list" if short else "notes", height)
     if node.name == "details":
         return Block(markup, "notes")
     if node.find("img") and not text:
         return Block(markup, "figure", FIGURE_HEIGHT)
     if node.name == "pre" or "highlight" in node.get("class", []):
-        return Block(markup, "code", code_height(text))
+        return Block(markup, "code", code_height(node.get_text()))
     if node.name == "table":
         rows = len(node.find_all("tr"))
         return Block(boxed(markup), "table", min(40 * rows, HTML_MAX_HEIGHT))
@@ -222,7 +271,11 @@ def element_block(node: Tag) -> Block:
     limit = 2 * SHORT_TEXT if node.name == "blockquote" else SHORT_TEXT
     if len(text) > limit:
         return Block(markup, "notes")
-    return Block(markup, "text", text_height(text) + 8 * lines(text))
+    return Block(markup, "text", text_height(text) + tall)
+
+
+def display_height(rows: int) -> int:
+    return 50 + 50 * rows
 
 
 def boxed(markup: str) -> str:
@@ -232,7 +285,7 @@ def boxed(markup: str) -> str:
 def output_blocks(cell) -> list[tuple[str, str, int]]:
     """``(kind, html, height)`` of each output a code cell shows."""
     out = []
-    for output in cell.get("outputs", []):
+    for output in merged_streams(cell.get("outputs", [])):
         if output.output_type == "stream":
             text = output.text
             out.append(("output", pre(text), output_height(text)))
@@ -252,6 +305,25 @@ def output_blocks(cell) -> list[tuple[str, str, int]]:
             text = data["text/plain"]
             out.append(("output", pre(text), output_height(text)))
     return out
+
+
+def merged_streams(outputs: list) -> list:
+    """Consecutive prints to one stream as one output: one box, which
+    scrolls, not a box per flush."""
+    merged: list = []
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and output.output_type == last.output_type == "stream"
+            and output.name == last.name
+        ):
+            merged[-1] = nbformat.from_dict(
+                {**last, "text": last.text + output.text}
+            )
+        else:
+            merged.append(output)
+    return merged
 
 
 def pre(text: str) -> str:
@@ -335,6 +407,12 @@ def deck_cells(notebook) -> list:
 # -- blocks to slides -----------------------------------------------------
 
 
+def title_height(title: str) -> int:
+    """What a slide title's lines beyond the first take from the budget."""
+    text = BeautifulSoup(title, "html.parser").get_text()
+    return TITLE_LINE * (len(text) // TITLE_CHARS)
+
+
 def keep_leads_with_next(blocks: list[Block]) -> list[Block]:
     """A short line that leads into what follows ("From perceptron.py:",
     "Take the perceptron with weights ...:") stays on its slide."""
@@ -373,17 +451,17 @@ def slides_of(blocks: list[Block]) -> list[Slide]:
             continue
         if block.kind == "heading":
             title = block.html
-            slides.append(Slide(title))
+            slides.append(Slide(title, height=title_height(title)))
             continue
         if not slides:
-            slides.append(Slide(title))
+            slides.append(Slide(title, height=title_height(title)))
         current = slides[-1]
         if block.kind == "notes":
             current.notes.append(block.html)
             continue
         full = current.height + block.height > BODY_BUDGET
         if current.is_title or block.new_slide or (full and current.body):
-            current = Slide(title)
+            current = Slide(title, height=title_height(title))
             slides.append(current)
         wrapped = block.html
         if block.fragment:
@@ -503,6 +581,7 @@ def write_deck(
     """Write the page's deck from its standalone notebook; link to it."""
     if not has_deck(app, pagename, context) or doctree is None:
         return
+    start = time.perf_counter()
     source = Path(app.outdir) / "_sources" / context["ipynb_source"]
     notebook = nbformat.read(source, as_version=4)
     path = deck_path(app, pagename)
@@ -510,13 +589,14 @@ def write_deck(
     katex = app.slides_modules / "katex"
     try:
         markup, count = deck(notebook, page, app.config.html_title, katex)
-    except MathError as error:
+    except (MathError, DeckError) as error:
         raise ExtensionError(
-            f"slides: {pagename}.md: {error}\nFix the formula in the chapter."
+            f"slides: {pagename}.md: {error}\nFix it in the chapter."
         ) from error
     with atomic_write(path, encoding="utf-8") as f:
         f.write(markup)
     app.slides_written[pagename] = count
+    app.slides_seconds += time.perf_counter() - start
     add_slides_button(
         context, f"{context['pathto']('slides', 1)}/{path.name}"
     )
@@ -541,6 +621,7 @@ def add_slides_button(context: dict, url: str) -> None:
 def find_modules(app: Sphinx) -> None:
     app.slides_modules = node_modules(Path(app.confdir))
     app.slides_written = {}
+    app.slides_seconds = 0.0  # what the decks add to the build
     for package in ASSETS:
         if not (app.slides_modules / package / "package.json").is_file():
             raise ExtensionError(
@@ -550,15 +631,41 @@ def find_modules(app: Sphinx) -> None:
             )
 
 
+def outdated_decks(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Pages whose deck is missing or older than this extension: Sphinx
+    rewrites only changed pages, and would keep stale decks after the
+    extension changed."""
+    made_by = [Path(__file__), Path(prerender_math.__file__)]
+    newest = max(p.stat().st_mtime for p in [*made_by, *STATIC.iterdir()])
+    stale = []
+    for doc in env.found_docs - set(added) - set(changed):
+        if doc in app.config.slides_skip or not (
+            env.metadata.get(doc, {}).get("kernelspec")
+        ):
+            continue
+        path = deck_path(app, doc)
+        if not path.exists() or path.stat().st_mtime < newest:
+            stale.append(doc)
+    return stale
+
+
 def copy_deck_assets(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    start = time.perf_counter()
     static = Path(app.outdir) / "_static"
     copy_assets(app.slides_modules, static, ASSETS, {})
     for src in sorted(STATIC.iterdir()):
         copy_atomically(src, static / "slides" / src.name)
     for pagename, count in sorted(app.slides_written.items()):
         LOGGER.info("slides: %s: %d slides", pagename, count)
+    seconds = app.slides_seconds + time.perf_counter() - start
+    # benchmarks/build.py reads this line (DECKS_LINE there)
+    LOGGER.info(
+        "slides: %d decks written in %.2f s",
+        len(app.slides_written),
+        seconds,
+    )
 
 
 def setup(app: Sphinx) -> dict:
@@ -566,5 +673,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", find_modules)
     # after standalone_notebooks (600) wrote the notebook the deck reads
     app.connect("html-page-context", write_deck, priority=700)
+    app.connect("env-get-outdated", outdated_decks)
     app.connect("build-finished", copy_deck_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
