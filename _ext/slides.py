@@ -284,6 +284,7 @@ def boxed(markup: str) -> str:
 
 def output_blocks(cell) -> list[tuple[str, str, int]]:
     """``(kind, html, height)`` of each output a code cell shows."""
+    alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
     out = []
     for output in merged_streams(cell.get("outputs", [])):
         if output.output_type == "stream":
@@ -292,7 +293,7 @@ def output_blocks(cell) -> list[tuple[str, str, int]]:
             continue
         data = output.get("data", {})
         if "image/svg+xml" in data or "image/png" in data:
-            out.append(("figure", image(data), FIGURE_HEIGHT))
+            out.append(("figure", image(data, alt), FIGURE_HEIGHT))
         elif "text/html" in data:
             markup = "".join(data["text/html"])
             if "dl-quiz" in markup:
@@ -334,14 +335,15 @@ def output_height(text: str) -> int:
     return OUTPUT_LINE * min(lines(text), OUTPUT_MAX_LINES) + 24
 
 
-def image(data: dict) -> str:
-    """A figure output as an image: SVG where the build drew one."""
+def image(data: dict, alt: str) -> str:
+    """A figure output as an image: SVG where the build drew one; ``alt``
+    is the chapter's text alternative (else matplotlib's own words)."""
     if "image/svg+xml" in data:
         svg = "".join(data["image/svg+xml"]).encode()
         uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
     else:
         uri = "data:image/png;base64," + "".join(data["image/png"]).strip()
-    alt = html.escape("".join(data.get("text/plain", "")), quote=True)
+    alt = html.escape(alt or "".join(data.get("text/plain", "")), quote=True)
     return f'<img class="figure" src="{uri}" alt="{alt}">'
 
 

@@ -152,14 +152,15 @@ def indent(text: str, prefix: str) -> str:
     )
 
 
-def slide_metadata(metadata: dict) -> dict:
-    """The cell's ``slideshow`` metadata (Jupyter's and RISE's slide type),
-    which the notebook keeps and the lecture slides follow."""
-    return (
-        {"slideshow": metadata["slideshow"]}
-        if "slideshow" in metadata
-        else {}
-    )
+#: Cell metadata the notebook keeps: Jupyter's (and RISE's) slide type,
+#: which the lecture slides follow, and MyST-NB's figure options (a figure's
+#: text alternative).
+KEPT_METADATA = ("slideshow", "mystnb")
+
+
+def kept_metadata(metadata: dict) -> dict:
+    """The cell's metadata that the notebook and its slides keep."""
+    return {k: metadata[k] for k in KEPT_METADATA if k in metadata}
 
 
 class SlideMark:
@@ -238,7 +239,7 @@ class Writer:
             hidden["outputs_hidden"] = True
         if hidden:
             plain.metadata["jupyter"] = hidden
-        plain.metadata.update(slide_metadata(cell.metadata))
+        plain.metadata.update(kept_metadata(cell.metadata))
         needs_script = any(
             "<script" in str(o.get("data", {}).get("text/html", ""))
             for o in cell.outputs
@@ -287,7 +288,7 @@ class Writer:
             "slideshow" in self.notebook.cells[previous].metadata
         )
         if had or "slideshow" in metadata:
-            yield SlideMark(slide_metadata(metadata))
+            yield SlideMark(kept_metadata(metadata))
 
     def cells_before(self, node: nodes.Node) -> int:
         """The index of the first cell that starts after ``node`` in the

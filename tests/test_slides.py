@@ -100,11 +100,11 @@ def answer_quiz(page_) -> None:
     quiz = page_.locator(".present .dl-quiz").first
     feedback = quiz.locator(".dl-quiz-feedback")
     quiz.locator("button[data-correct=false]").first.click()
-    assert "Not quite" in feedback.inner_text()
+    assert "Not quite" in feedback.inner_text(), "no feedback on a wrong one"
     quiz.locator("button[data-correct=true]").click()
-    assert feedback.inner_text() == "Correct!"
+    assert feedback.inner_text() == "Correct!", "no feedback on the answer"
     quiz.locator("summary").click()
-    assert quiz.locator("details p").is_visible()
+    assert quiz.locator("details p").is_visible(), "no explanation"
 
 
 def step_through(page_) -> tuple[int, dict[str, list[str]]]:
