@@ -499,6 +499,12 @@ def slide_html(
     aside = ""
     if slide.notes:
         aside = f'<aside class="notes">{"".join(slide.notes)}</aside>'
+    # a box that scrolls takes the keyboard's focus, so it can be scrolled
+    # without a mouse
+    body = re.sub(r"<pre(?=[ >])", '<pre tabindex="0"', body)
+    body = body.replace(
+        'class="scroll-box"', 'class="scroll-box" tabindex="0"'
+    )
     return (
         f"<section{' class=title-slide' if slide.is_title else ''}>"
         f"{typeset(body, maths)}{typeset(aside, notes)}</section>"

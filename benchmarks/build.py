@@ -314,7 +314,7 @@ def table(results: dict) -> str:
                 f"of which lecture slides ({label})",
                 f"{slides['seconds']:.1f} s",
                 "",
-                f"{slides['decks']} decks written",
+                f"decks written: {slides['decks']}",
             )
         )
     if "test_suite" in results:
