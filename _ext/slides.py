@@ -409,6 +409,33 @@ def deck_cells(notebook) -> list:
 # -- blocks to slides -----------------------------------------------------
 
 
+def first_sentence(markup: str) -> str:
+    """The first sentence of a paragraph's markup (its inline markup and
+    maths kept), or "" when ``markup`` is not a paragraph."""
+    node = BeautifulSoup(markup, "html.parser").find()
+    if node is None or node.name != "p":
+        return ""
+    kept = []
+    for child in node.children:
+        if not isinstance(child, NavigableString):
+            kept.append(str(child))
+            continue
+        end = re.search(r"[.!?](\s|$)", child)
+        kept.append(html.escape(child[: end.end()] if end else child, False))
+        if end:
+            break
+    return f"<p>{''.join(kept).rstrip()}</p>"
+
+
+def lead_from_notes(slide: Slide) -> None:
+    """A slide with only a title and notes shows their first sentence."""
+    if slide.is_title or slide.body or not slide.notes:
+        return
+    sentence = first_sentence(slide.notes[0])
+    if sentence:
+        slide.body.append(sentence)
+
+
 def title_height(title: str) -> int:
     """What a slide title's lines beyond the first take from the budget."""
     text = BeautifulSoup(title, "html.parser").get_text()
@@ -470,6 +497,8 @@ def slides_of(blocks: list[Block]) -> list[Slide]:
             wrapped = f'<div class="fragment">{wrapped}</div>'
         current.body.append(wrapped)
         current.height += block.height
+    for slide in slides:
+        lead_from_notes(slide)
     return slides
 
 
