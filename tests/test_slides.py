@@ -2,13 +2,14 @@
 
 Every deck is opened in an offline Chromium at 1280x720 and stepped through
 slide by slide: nothing may overflow the slide, log an error, or load from
-another machine; maths is typeset, figures load and quizzes answer a click.
+another machine, and axe-core finds no serious or critical violation; maths
+is typeset, figures load and quizzes answer a click.
 The speaker view and the print mode are checked on one deck.
 """
 
 import pytest
 import yaml
-from browser import offline_chromium, serve_site
+from browser import axe_violations, offline_chromium, serve_site
 from helpers import REPO, build_book, chapters, copy_chapter, page
 
 pytestmark = pytest.mark.slow
@@ -117,6 +118,7 @@ def step_through(page_) -> tuple[int, dict[str, list[str]]]:
         page_.evaluate(f"Reveal.slide({index})")
         page_.wait_for_function(f"Reveal.getIndices().h === {index}")
         found = [
+            *(f"axe: {v}" for v in axe_violations(page_)),
             *(f"overflows: {e}" for e in page_.evaluate(OVERFLOWING)),
             *page_.evaluate(UNTYPESET),
             *(
