@@ -7,12 +7,17 @@ is typeset, figures load and quizzes answer a click.
 The speaker view and the print mode are checked on one deck.
 """
 
+import json
+
+import nbformat
 import pytest
+import slides  # a local Sphinx extension (_ext/, on pytest's pythonpath)
 import yaml
 from browser import axe_violations, offline_chromium, serve_site
 from helpers import REPO, build_book, chapters, copy_chapter, page
+from live_code import copy_assets, node_modules
 
-pytestmark = pytest.mark.slow
+from coursesite.prerender_math import Formula, MathError, render
 
 #: The slide's size, which the build cuts slides for.
 SLIDE = {"width": 1280, "height": 720}
@@ -136,6 +141,7 @@ def step_through(page_) -> tuple[int, dict[str, list[str]]]:
     return total, problems
 
 
+@pytest.mark.slow
 def test_every_chapter_links_to_its_deck_and_back(built_book):
     html = built_book / "html"
     for doc in decks():
@@ -150,6 +156,7 @@ def test_every_chapter_links_to_its_deck_and_back(built_book):
     assert not (html / "slides" / "status.html").exists()
 
 
+@pytest.mark.slow
 def test_every_deck_in_an_offline_browser(built_book, tmp_path):
     """Open and step through every deck; a screenshot of each first slide
     goes to tmp_path."""
@@ -172,6 +179,7 @@ def test_every_deck_in_an_offline_browser(built_book, tmp_path):
     assert not bad, f"problems on the slides: {bad}"
 
 
+@pytest.mark.slow
 def test_speaker_view_and_print_mode_work_offline(built_book):
     doc = decks()[0]
     with (
@@ -224,6 +232,7 @@ OVERRIDES = {
 }
 
 
+@pytest.mark.slow
 def test_cell_metadata_overrides_the_defaults(tmp_path):
     copy = copy_chapter(tmp_path / "book", "perceptrons")
     (copy / "node_modules").symlink_to(REPO / "node_modules")
@@ -243,3 +252,60 @@ def test_cell_metadata_overrides_the_defaults(tmp_path):
         "</aside>", 0, notes
     )
     assert "dl-quiz" not in deck
+
+
+def test_katex_names_the_formulas_it_cannot_typeset():
+    katex = node_modules(REPO) / "katex"
+    good, bad = r"\sum_j w_j x_j", r"\frac{1}{"
+    with pytest.raises(MathError, match=r"\\frac\{1\}\{") as error:
+        render([Formula(good, False), Formula(bad, True)], katex)
+    assert "sum" not in str(error.value)
+    (markup,) = render([Formula(good, True)], katex)
+    assert 'class="katex-display"' in markup and "<math" in markup
+
+
+def test_an_unknown_slide_type_is_refused():
+    cell = nbformat.v4.new_markdown_cell(
+        "Text", metadata={"slideshow": {"slide_type": "sldie"}}
+    )
+    with pytest.raises(slides.DeckError, match="'sldie'.*slide, subslide"):
+        slides.cell_blocks(cell, [])
+
+
+def test_prose_goes_to_the_notes_and_slides_stay_within_the_budget():
+    long = "A sentence that the lecturer says aloud. " * 8
+    code = "\n".join(f"x{i} = {i}" for i in range(12))
+    source = (
+        f"## Section\n\n{long}\n\n$$\na = b\n$$\n\nShort.\n\n"
+        + f"```python\n{code}\n```\n\n" * 3
+    )
+    formulas = []
+    blocks = slides.markdown_blocks(source, formulas)
+    assert [b.kind for b in blocks][:4] == [
+        "heading",
+        "notes",
+        "math",
+        "text",
+    ]
+    assert formulas == [Formula("a = b", True)]
+    cut = slides.slides_of(blocks)
+    assert len(cut) == 3 and {s.title for s in cut} == {"Section"}
+    assert cut[0].notes and all(s.height <= slides.BODY_BUDGET for s in cut)
+
+
+def test_deck_assets_are_the_pinned_versions_with_their_licences(tmp_path):
+    pins = json.loads((REPO / "package.json").read_text())["dependencies"]
+    copy_assets(node_modules(REPO), tmp_path, slides.ASSETS, {})
+    for package in slides.ASSETS:
+        copied = json.loads(
+            (tmp_path / package / "package.json").read_text()
+        )
+        assert copied["version"] == pins[package]
+        assert "MIT" in (tmp_path / package / "LICENSE").read_text()
+    for rel in (
+        "reveal.js/reveal.js",
+        "reveal.js/plugin/notes.js",
+        "katex/katex.min.css",
+        "katex/fonts/KaTeX_Main-Regular.woff2",
+    ):
+        assert (tmp_path / rel).is_file(), rel
