@@ -84,9 +84,15 @@ def copy_atomically(src: Path, dest: Path) -> None:
         shutil.copyfileobj(data, out)
 
 
-def copy_assets(modules: Path, static: Path) -> None:
-    """Copy the pinned assets the pages use into the site's ``_static`` folder."""
-    for package, patterns in ASSETS.items():
+def copy_assets(
+    modules: Path,
+    static: Path,
+    assets: dict[str, list[str]] = ASSETS,
+    licences: dict[str, Path] = LICENCES,
+) -> None:
+    """Copy the pinned ``assets`` (by default, those the pages use) into the
+    site's ``_static`` folder, with the ``licences`` their packages lack."""
+    for package, patterns in assets.items():
         for pattern in patterns:
             for src in sorted((modules / package).glob(pattern)):
                 parts = src.relative_to(modules / package).parts
@@ -102,7 +108,7 @@ def copy_assets(modules: Path, static: Path) -> None:
                 ):
                     continue
                 copy_atomically(src, dest)
-    for package, licence in LICENCES.items():
+    for package, licence in licences.items():
         copy_atomically(licence, static / package / "LICENSE")
 
 

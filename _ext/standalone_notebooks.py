@@ -160,6 +160,30 @@ def indent(text: str, prefix: str) -> str:
     )
 
 
+#: Cell metadata the notebook keeps: Jupyter's (and RISE's) slide type,
+#: which the lecture slides follow, and MyST-NB's figure options (a figure's
+#: text alternative).
+KEPT_METADATA = ("slideshow", "mystnb")
+
+
+def kept_metadata(metadata: dict) -> dict:
+    """The cell's metadata that the notebook and its slides keep."""
+    return {k: metadata[k] for k in KEPT_METADATA if k in metadata}
+
+
+class SlideMark:
+    """Where the prose enters a Markdown cell with other slide metadata."""
+
+    def __init__(self, metadata: dict) -> None:
+        self.metadata = metadata
+
+
+def markdown_cell(prose: list[str], metadata: dict) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_markdown_cell("\n\n".join(prose))
+    cell.metadata.update(metadata)
+    return cell
+
+
 class Writer:
     """Turns one page's resolved doctree into notebook cells."""
 
@@ -170,6 +194,7 @@ class Writer:
         self.page = urljoin(page_base(app), f"{docname}.html")
         self.next_code = 0  # the next executed cell not yet emitted
         self.shown: set[int] = set()  # the cells the page shows itself
+        self.prose_cell = -1  # the Markdown cell the prose comes from
 
     # -- cells -----------------------------------------------------------
     def cells(self, doctree: nodes.document) -> list:
@@ -179,20 +204,21 @@ class Writer:
             for node in doctree.findall(nodes.container)
             if node.get("nb_element") == "cell_code"
         }
-        cells, prose = [], []
+        cells, prose, metadata = [], [], {}
         for item in self.blocks(doctree, 0):
             if isinstance(item, str):
                 prose.append(item)
                 continue
             if prose:
-                cells.append(
-                    nbformat.v4.new_markdown_cell("\n\n".join(prose))
-                )
+                cells.append(markdown_cell(prose, metadata))
                 prose = []
+            if isinstance(item, SlideMark):
+                metadata = item.metadata
+                continue
             cells.append(item)
         cells.extend(self.code_cells(len(self.notebook.cells)))
         if prose:
-            cells.append(nbformat.v4.new_markdown_cell("\n\n".join(prose)))
+            cells.append(markdown_cell(prose, metadata))
         return cells
 
     def code_cells(self, upto: int) -> list:
@@ -221,6 +247,7 @@ class Writer:
             hidden["outputs_hidden"] = True
         if hidden:
             plain.metadata["jupyter"] = hidden
+        plain.metadata.update(kept_metadata(cell.metadata))
         needs_script = any(
             "<script" in str(o.get("data", {}).get("text/html", ""))
             for o in cell.outputs
@@ -249,7 +276,9 @@ class Writer:
             return
         if hidden(node):
             return
-        yield from self.code_cells(self.cells_before(node))
+        after = self.cells_before(node)
+        yield from self.code_cells(after)
+        yield from self.slide_mark(after - 1)
         text = self.block(node, level)
         if text.strip():
             yield text
@@ -274,6 +303,22 @@ class Writer:
             return ""
         label = self.app.config.numfig_format["figure"]
         return f"*{label % '.'.join(map(str, numbers))}:* "
+
+    def slide_mark(self, index: int):
+        """A :class:`SlideMark` where the prose enters another Markdown
+        cell of the chapter and either cell has slide metadata, so that the
+        notebook keeps the chapter's cell and its ``slideshow``."""
+        if index == self.prose_cell or not 0 <= index < len(
+            self.notebook.cells
+        ):
+            return
+        previous, self.prose_cell = self.prose_cell, index
+        metadata = self.notebook.cells[index].metadata
+        had = previous >= 0 and (
+            "slideshow" in self.notebook.cells[previous].metadata
+        )
+        if had or "slideshow" in metadata:
+            yield SlideMark(kept_metadata(metadata))
 
     def cells_before(self, node: nodes.Node) -> int:
         """The index of the first cell that starts after ``node`` in the
@@ -384,7 +429,9 @@ class Writer:
 
     def admonition(self, node) -> str:
         title = node.next_node(nodes.title)
-        heading = self.inline(title) if title else type(node).__name__
+        heading = (
+            self.inline(title) if title else type(node).__name__
+        ).strip()
         body = "\n\n".join(
             self.block(child)
             for child in node.children

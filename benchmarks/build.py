@@ -25,6 +25,7 @@ import gzip
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -101,8 +102,22 @@ def timed(
     return seconds, result
 
 
+#: What the slides extension (``_ext/slides.py``) logs at the end of a
+#: build: the decks it wrote and the time they took.
+DECKS_LINE = re.compile(r"slides: (\d+) decks written in ([\d.]+) s")
+
+
+def decks_time(output: str) -> dict:
+    """The decks a build wrote and the seconds they added, from its log."""
+    found = DECKS_LINE.findall(output)
+    if not found:
+        return {"decks": 0, "seconds": 0.0}
+    decks, seconds = found[-1]
+    return {"decks": int(decks), "seconds": float(seconds)}
+
+
 def build(copy: Path, env: dict, log: Path) -> dict:
-    """Time one build and name the pages it executed."""
+    """Time one build; name the pages it executed and the decks it wrote."""
     before = book.cache_records(copy / "_build")
     seconds, result = timed(BUILD, copy, env, log)
     if result.returncode != 0:  # a failed build's time means nothing
@@ -116,6 +131,7 @@ def build(copy: Path, env: dict, log: Path) -> dict:
         "executed": sorted(
             p for p, pk in after.items() if before.get(p) != pk
         ),
+        "slides": decks_time(result.stdout + result.stderr),
     }
 
 
@@ -286,6 +302,21 @@ def table(results: dict) -> str:
             ),
         ),
     ]
+    for key, label in (
+        ("clean_build", "clean build"),
+        ("nothing_changed", "rebuild, nothing changed"),
+        ("prose_edit", "rebuild after the prose edit"),
+        ("module_edit", "rebuild after the module edit"),
+    ):
+        slides = results[key]["slides"]
+        rows.append(
+            (
+                f"of which lecture slides ({label})",
+                f"{slides['seconds']:.1f} s",
+                "",
+                f"decks written: {slides['decks']}",
+            )
+        )
     if "test_suite" in results:
         rows.append(
             (

@@ -41,13 +41,37 @@ MATH_TYPESET = (
 
 
 def site_pages(html: Path) -> list[str]:
-    """Every HTML page of the site (assets and downloadable sources aside)."""
+    """Every HTML page of the site (assets, downloadable sources and the
+    lecture slides aside: ``tests/test_slides.py`` steps through those)."""
     return sorted(
         p.relative_to(html).as_posix()
         for p in html.rglob("*.html")
         if p.relative_to(html).parts[0]
-        not in ("_static", "_sources", "_images")
+        not in ("_static", "_sources", "_images", "slides")
     )
+
+
+#: axe-core, pinned in package.json and injected into a page by the tests.
+AXE = (
+    Path(__file__).resolve().parents[1] / "node_modules/axe-core/axe.min.js"
+)
+#: axe's own ranking: only these block a reader.
+BLOCKING = ("serious", "critical")
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']}))
+    .violations.map(v => ({id: v.id, impact: v.impact,
+        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on the open page, as
+    "impact id at nodes"."""
+    if not page.evaluate("Boolean(window.axe)"):
+        page.add_script_tag(path=str(AXE))
+    return [
+        f"{v['impact']} {v['id']} at {v['nodes']}"
+        for v in page.evaluate(AXE_RUN)
+        if v["impact"] in BLOCKING
+    ]
 
 
 def free_port() -> int:

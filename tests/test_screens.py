@@ -10,8 +10,13 @@ must find no serious or critical accessibility violation, in either mode.
 from pathlib import Path
 
 import pytest
-from browser import offline_chromium, open_page, serve_site, site_pages
-from helpers import REPO
+from browser import (
+    axe_violations,
+    offline_chromium,
+    open_page,
+    serve_site,
+    site_pages,
+)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.slow
@@ -19,12 +24,6 @@ pytestmark = pytest.mark.slow
 SCREENS = {"laptop": (1280, 800), "phone": (390, 844)}
 #: Every page is also audited in dark mode (the theme follows the system's).
 VISITS = {**SCREENS, "laptop, dark mode": SCREENS["laptop"]}
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-#: axe's own ranking: only these block a reader.
-BLOCKING = ("serious", "critical")
-AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']}))
-    .violations.map(v => ({id: v.id, impact: v.impact,
-        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
 
 
 def visit_every_page(html: Path) -> dict[str, list[str]]:
@@ -57,11 +56,8 @@ def visit_every_page(html: Path) -> dict[str, list[str]]:
                     ),
                 )
                 open_page(page, f"{site}/{name}")
-                page.add_script_tag(path=str(AXE))
                 found["axe"] += [
-                    f"{where}: {v['impact']} {v['id']} at {v['nodes']}"
-                    for v in page.evaluate(AXE_RUN)
-                    if v["impact"] in BLOCKING
+                    f"{where}: {v}" for v in axe_violations(page)
                 ]
                 context.close()
         found["offsite"] = attempts

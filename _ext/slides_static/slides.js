@@ -1,0 +1,13 @@
+/* The lecture slides (_ext/slides.py): a 16:9 deck at 1280x720, the
+   speaker view on "s" (reveal.js's notes plugin) and print mode on
+   ?print-pdf, all from the site's own copy of reveal.js. */
+Reveal.initialize({
+  width: 1280,
+  height: 720,
+  margin: 0.02,
+  center: false,
+  hash: true,
+  slideNumber: "c/t",
+  transition: "none",
+  plugins: [RevealNotes],
+});

@@ -1,0 +1,311 @@
+"""The lecture slides: a deck per chapter that works offline.
+
+Every deck is opened in an offline Chromium at 1280x720 and stepped through
+slide by slide: nothing may overflow the slide, log an error, or load from
+another machine, and axe-core finds no serious or critical violation; maths
+is typeset, figures load and quizzes answer a click.
+The speaker view and the print mode are checked on one deck.
+"""
+
+import json
+
+import nbformat
+import pytest
+import slides  # a local Sphinx extension (_ext/, on pytest's pythonpath)
+import yaml
+from browser import axe_violations, offline_chromium, serve_site
+from helpers import REPO, build_book, chapters, copy_chapter, page
+from live_code import copy_assets, node_modules
+
+from coursesite.prerender_math import Formula, MathError, render
+
+#: The slide's size, which the build cuts slides for.
+SLIDE = {"width": 1280, "height": 720}
+
+#: Elements of the current slide outside the 1280x720 slide: those inside a
+#: box that scrolls or clips (code, outputs, a wide formula) are the box's.
+OVERFLOWING = """() => {
+  const slide = Reveal.getCurrentSlide();
+  const box = document.querySelector('.reveal .slides')
+    .getBoundingClientRect();
+  const scale = Reveal.getScale();
+  const clipped = (el) => {
+    for (let p = el.parentElement; p && p !== slide; p = p.parentElement) {
+      if (getComputedStyle(p).overflow !== 'visible') return true;
+    }
+    return false;
+  };
+  return [...slide.querySelectorAll('*')].filter((el) => {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height || clipped(el)) return false;
+    const slack = 1 * scale;
+    return r.bottom > box.top + 720 * scale + slack
+      || r.right > box.left + 1280 * scale + slack
+      || r.left < box.left - slack || r.top < box.top - slack;
+  }).map((el) => `${el.tagName}.${el.className}: ${el.textContent
+    .slice(0, 60)}`);
+}"""
+
+#: Maths on the current slide that is not typeset: KaTeX's markup without
+#: its style (the MathML copy shows) or without its fonts, or TeX left as
+#: text.
+UNTYPESET = """async () => {
+  await document.fonts.ready;
+  const slide = Reveal.getCurrentSlide();
+  const bad = [];
+  // the notes' maths is MathML, shown only in the speaker view
+  const shown = [...slide.querySelectorAll('.katex')]
+    .filter((k) => !k.closest('aside'));
+  for (const k of shown) {
+    const mathml = k.querySelector('.katex-mathml');
+    if (mathml && mathml.getBoundingClientRect().width > 1)
+      bad.push('KaTeX style sheet missing: ' + k.textContent.slice(0, 40));
+  }
+  if (shown.length && !document.fonts.check('20px KaTeX_Main'))
+    bad.push('KaTeX fonts not loaded');
+  const text = [...slide.querySelectorAll('p, li, h2, td, blockquote')]
+    .filter((e) => !e.closest('.katex, aside')).map((e) => e.innerText)
+    .join(' ');
+  for (const tex of ['$', '\\\\frac', '\\\\begin', '\\u2063'])
+    if (text.includes(tex)) bad.push('TeX left as text: ' + tex);
+  return bad;
+}"""
+
+BROKEN_IMAGES = """() => [...Reveal.getCurrentSlide().querySelectorAll('img')]
+  .filter((i) => !i.complete || !i.naturalWidth).map((i) => i.alt)"""
+
+
+def decks() -> list[str]:
+    """The chapters that have a deck: every notebook chapter but those
+    ``slides_skip`` in ``_config.yml`` leaves out."""
+    config = yaml.safe_load((REPO / "_config.yml").read_text())
+    skip = config["sphinx"]["config"]["slides_skip"]
+    return [doc for doc in chapters() if doc not in skip]
+
+
+def deck_url(site: str, doc: str) -> str:
+    return f"{site}/slides/{doc.split('/')[-1]}.html"
+
+
+def open_deck(new_context, url: str):
+    """A fresh 1280x720 page on the deck, reveal.js ready; its errors."""
+    page_ = new_context(viewport=SLIDE).new_page()
+    errors: list[str] = []
+    page_.on(
+        "console",
+        lambda m: m.type in ("error", "warning") and errors.append(m.text),
+    )
+    page_.on("pageerror", lambda e: errors.append(str(e)))
+    page_.goto(url)
+    page_.wait_for_function("window.Reveal && Reveal.isReady()")
+    return page_, errors
+
+
+def answer_quiz(page_) -> None:
+    """Click a wrong option, then the right one, then the explanation."""
+    quiz = page_.locator(".present .dl-quiz").first
+    feedback = quiz.locator(".dl-quiz-feedback")
+    quiz.locator("button[data-correct=false]").first.click()
+    assert "Not quite" in feedback.inner_text(), "no feedback on a wrong one"
+    quiz.locator("button[data-correct=true]").click()
+    assert feedback.inner_text() == "Correct!", "no feedback on the answer"
+    quiz.locator("summary").click()
+    assert quiz.locator("details p").is_visible(), "no explanation"
+
+
+def step_through(page_) -> tuple[int, dict[str, list[str]]]:
+    """Show every slide; returns the number of slides and the problems
+    found on each, by slide number."""
+    total = page_.evaluate("Reveal.getTotalSlides()")
+    problems: dict[str, list[str]] = {}
+    quizzes = 0
+    for index in range(total):
+        page_.evaluate(f"Reveal.slide({index})")
+        page_.wait_for_function(f"Reveal.getIndices().h === {index}")
+        found = [
+            *(f"axe: {v}" for v in axe_violations(page_)),
+            *(f"overflows: {e}" for e in page_.evaluate(OVERFLOWING)),
+            *page_.evaluate(UNTYPESET),
+            *(
+                f"image not loaded: {a}"
+                for a in page_.evaluate(BROKEN_IMAGES)
+            ),
+        ]
+        if page_.locator(".present .dl-quiz").count():
+            answer_quiz(page_)
+            quizzes += 1
+        if found:
+            problems[f"slide {index + 1}"] = found
+    if not quizzes:
+        problems["deck"] = ["no quiz on any slide"]
+    return total, problems
+
+
+@pytest.mark.slow
+def test_every_chapter_links_to_its_deck_and_back(built_book):
+    html = built_book / "html"
+    for doc in decks():
+        name = doc.split("/")[-1]
+        links = page(built_book, doc).select(
+            f'a[href$="slides/{name}.html"]'
+        )
+        assert links, f"{doc}: no link to its slides"
+        deck = (html / "slides" / f"{name}.html").read_text()
+        assert f'href="../{doc}.html"' in deck, f"{name}: no link back"
+    assert "slides" in page(built_book, "book/index").get_text().lower()
+    assert not (html / "slides" / "status.html").exists()
+
+
+@pytest.mark.slow
+def test_every_deck_in_an_offline_browser(built_book, tmp_path):
+    """Open and step through every deck; a screenshot of each first slide
+    goes to tmp_path."""
+    report = {}
+    with (
+        serve_site(built_book / "html") as site,
+        offline_chromium() as (new_context, attempts),
+    ):
+        for doc in decks():
+            page_, errors = open_deck(new_context, deck_url(site, doc))
+            page_.screenshot(path=tmp_path / f"{doc.split('/')[-1]}.png")
+            total, problems = step_through(page_)
+            if errors:
+                problems["console"] = errors
+            report[doc] = (total, problems)
+            page_.context.close()
+        assert not attempts, f"requests off the machine: {attempts}"
+    print({doc: total for doc, (total, _) in report.items()})
+    bad = {doc: p for doc, (_, p) in report.items() if p}
+    assert not bad, f"problems on the slides: {bad}"
+
+
+@pytest.mark.slow
+def test_speaker_view_and_print_mode_work_offline(built_book):
+    doc = decks()[0]
+    with (
+        serve_site(built_book / "html") as site,
+        offline_chromium() as (new_context, attempts),
+    ):
+        page_, errors = open_deck(new_context, deck_url(site, doc))
+        page_.evaluate(
+            "Reveal.slide(Reveal.getSlides()"
+            ".findIndex((s, i) => i && s.querySelector('aside.notes')))"
+        )
+        notes = page_.locator(".present aside.notes").inner_text()
+        assert notes.strip(), f"{doc}: the second slide has no notes"
+        with page_.context.expect_page() as popup:
+            page_.keyboard.press("s")
+        speaker = popup.value
+        speaker.wait_for_selector(".speaker-controls-notes")
+        speaker.wait_for_function(
+            "document.querySelector('.speaker-controls-notes')"
+            ".innerText.length > 20"
+        )
+        shown = speaker.locator(".speaker-controls-notes").inner_text()
+        assert notes.split()[0] in shown
+        total = page_.evaluate("Reveal.getTotalSlides()")
+        printed, print_errors = open_deck(
+            new_context, deck_url(site, doc) + "?print-pdf"
+        )
+        printed.wait_for_selector(".pdf-page")
+        assert printed.locator(".pdf-page").count() == total
+        assert printed.pdf(width="1280px", height="720px")[:4] == b"%PDF"
+        assert not errors + print_errors
+        assert not attempts, f"requests off the machine: {attempts}"
+
+
+#: Slide metadata a chapter may set (as Jupyter and RISE do), written into
+#: a copy of the first chapter: a prose cell on a slide of its own, one in
+#: the speaker notes, and the quiz's code cell left out.
+OVERRIDES = {
+    "## A perceptron with two inputs": (
+        '+++ {"slideshow": {"slide_type": "slide"}}\n\n'
+        "A forced slide.\n\n"
+        '+++ {"slideshow": {"slide_type": "notes"}}\n\n'
+        "Only in the notes.\n\n+++\n\n"
+        "## A perceptron with two inputs"
+    ),
+    "```{code-cell} ipython3\n:tags: [remove-input]\n": (
+        "```{code-cell} ipython3\n---\nslideshow:\n  slide_type: skip\n"
+        "tags: [remove-input]\n---\n"
+    ),
+}
+
+
+@pytest.mark.slow
+def test_cell_metadata_overrides_the_defaults(tmp_path):
+    copy = copy_chapter(tmp_path / "book", "perceptrons")
+    (copy / "node_modules").symlink_to(REPO / "node_modules")
+    chapter = copy / "book" / "perceptrons.md"
+    text = chapter.read_text()
+    assert text.count("multiple_choice(") == 1
+    for found, replaced in OVERRIDES.items():
+        assert found in text
+        text = text.replace(found, replaced, 1)
+    chapter.write_text(text)
+    result = build_book(copy, copy)
+    assert result.returncode == 0, result.stderr[-3000:]
+    deck = (copy / "_build/html/slides/perceptrons.html").read_text()
+    assert "<section><h2>Perceptrons</h2><p>A forced slide.</p>" in deck
+    notes = deck.index("Only in the notes.")
+    assert deck.rfind('<aside class="notes">', 0, notes) > deck.rfind(
+        "</aside>", 0, notes
+    )
+    assert "dl-quiz" not in deck
+
+
+def test_katex_names_the_formulas_it_cannot_typeset():
+    katex = node_modules(REPO) / "katex"
+    good, bad = r"\sum_j w_j x_j", r"\frac{1}{"
+    with pytest.raises(MathError, match=r"\\frac\{1\}\{") as error:
+        render([Formula(good, False), Formula(bad, True)], katex)
+    assert "sum" not in str(error.value)
+    (markup,) = render([Formula(good, True)], katex)
+    assert 'class="katex-display"' in markup and "<math" in markup
+
+
+def test_an_unknown_slide_type_is_refused():
+    cell = nbformat.v4.new_markdown_cell(
+        "Text", metadata={"slideshow": {"slide_type": "sldie"}}
+    )
+    with pytest.raises(slides.DeckError, match="'sldie'.*slide, subslide"):
+        slides.cell_blocks(cell, [])
+
+
+def test_prose_goes_to_the_notes_and_slides_stay_within_the_budget():
+    long = "A sentence that the lecturer says aloud. " * 8
+    code = "\n".join(f"x{i} = {i}" for i in range(12))
+    source = (
+        f"## Section\n\n{long}\n\n$$\na = b\n$$\n\nShort.\n\n"
+        + f"```python\n{code}\n```\n\n" * 3
+    )
+    formulas = []
+    blocks = slides.markdown_blocks(source, formulas)
+    assert [b.kind for b in blocks][:4] == [
+        "heading",
+        "notes",
+        "math",
+        "text",
+    ]
+    assert formulas == [Formula("a = b", True)]
+    cut = slides.slides_of(blocks)
+    assert len(cut) == 3 and {s.title for s in cut} == {"Section"}
+    assert cut[0].notes and all(s.height <= slides.BODY_BUDGET for s in cut)
+
+
+def test_deck_assets_are_the_pinned_versions_with_their_licences(tmp_path):
+    pins = json.loads((REPO / "package.json").read_text())["dependencies"]
+    copy_assets(node_modules(REPO), tmp_path, slides.ASSETS, {})
+    for package in slides.ASSETS:
+        copied = json.loads(
+            (tmp_path / package / "package.json").read_text()
+        )
+        assert copied["version"] == pins[package]
+        assert "MIT" in (tmp_path / package / "LICENSE").read_text()
+    for rel in (
+        "reveal.js/reveal.js",
+        "reveal.js/plugin/notes.js",
+        "katex/katex.min.css",
+        "katex/fonts/KaTeX_Main-Regular.woff2",
+    ):
+        assert (tmp_path / rel).is_file(), rel
