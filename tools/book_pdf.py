@@ -2,9 +2,10 @@
 
 The landing page is opened in headless Chromium, every page of the book's
 table of contents is fetched in order and put into it (one article after
-another), MathJax typesets the lot, and the browser prints it with the
-site's print style sheet (``_static/course.css``). The PDF lands next to
-the site, where every page's sidebar links to it::
+another; their maths was typeset when the site was built), and once the
+fonts are in, the browser prints it with the site's print style sheet
+(``_static/course.css``). The PDF lands next to the site, where every
+page's sidebar links to it::
 
     python tools/book_pdf.py _build/html
 
@@ -25,7 +26,7 @@ from playwright.sync_api import sync_playwright
 #: The PDF's name in the site; the sidebar template links to it.
 PDF_NAME = "deep-learning.pdf"
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
-#: Where the book's pages are; the host page has maths, so MathJax is loaded.
+#: Where the book's pages are; the host page has maths, so it loads KaTeX's style sheet.
 HOST_PAGE = "book/perceptrons.html"
 ASSEMBLE = """async () => {
   const links = [...document.querySelectorAll('.bd-sidebar-primary nav a.reference.internal')]
@@ -41,7 +42,7 @@ ASSEMBLE = """async () => {
   document.querySelector('article.bd-article').replaceChildren(...chapters);
   document.querySelector('#jb-print-docs-body')?.remove();  // the host page's title and contents
   document.title = document.querySelector('.logo__title, title').textContent.trim();
-  await MathJax.typesetPromise();
+  await document.fonts.ready;  // KaTeX's fonts, used by the maths just put in
   await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
   return links.length;
 }"""

@@ -1,0 +1,80 @@
+"""Nothing blocks a page's first paint that need not (measured: benchmarks/lighthouse.py).
+
+Sphinx and the theme's extensions put their scripts in every page's head as
+plain ``<script src>``: the browser stops parsing the page until each has
+downloaded and run, on a phone's network a round trip apiece. None of them
+draws the page; they add copy buttons, toggles, search-term highlighting,
+Live Code's loader, tabs. This extension:
+
+* defers them (``defer`` keeps their order and runs them before
+  ``DOMContentLoaded``, which is when each of them starts its work), except
+  ``documentation_options.js``, which an inline script of the theme's
+  template reads while the page is parsed (it is a few hundred bytes);
+* loads the style sheets of things that only scripts create (the copy
+  buttons, Live Code's cells) without blocking the first paint, and leaves
+  every other style sheet as it is, so the page never paints unstyled;
+* has the theme's Font Awesome icons drawn with ``font-display: swap``
+  (pydata-sphinx-theme ships ``block``, which hides a page's icons, and
+  text that shares their font, for up to three seconds).
+
+``_templates/layout.html`` also links ``basic.css`` directly instead of the
+theme's ``theme.css``, whose only content is an ``@import`` of it (a second
+round trip before the first paint).
+"""
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+#: Scripts that stay blocking: read by an inline script while the page parses.
+KEEP_BLOCKING = ("_static/documentation_options.js",)
+#: Style sheets of elements that only a script creates: loaded after the
+#: first paint (a page without JavaScript never shows those elements).
+LATE_STYLES = ("_static/copybutton.css", "_static/sphinx-thebe.css")
+#: The theme's style sheet that declares Font Awesome's fonts, and the fix.
+FONT_AWESOME_CSS = Path("_static", "styles", "pydata-sphinx-theme.css")
+FONT_DISPLAY = ("font-display:block", "font-display:swap")
+
+
+def defer_scripts(scripts: list) -> None:
+    """Add ``defer`` to each external script that neither is async nor must block."""
+    for script in scripts:
+        attributes = getattr(script, "attributes", None)
+        if (
+            attributes is None
+            or not script.filename
+            or script.filename in KEEP_BLOCKING
+            or {"async", "defer"} & attributes.keys()
+        ):
+            continue
+        attributes["defer"] = "defer"
+
+
+def load_styles_late(stylesheets: list) -> None:
+    """Style sheets in ``LATE_STYLES`` apply once loaded, without blocking."""
+    for sheet in stylesheets:
+        if getattr(sheet, "filename", None) in LATE_STYLES:
+            sheet.attributes["media"] = "print"
+            sheet.attributes["onload"] = "this.media='all'"
+
+
+def speed_up_page(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    defer_scripts(context.get("script_files") or [])
+    load_styles_late(context.get("css_files") or [])
+
+
+def swap_icon_fonts(app: Sphinx, exception) -> None:
+    """Font Awesome's ``@font-face`` rules in the copied theme style sheet."""
+    css = Path(app.outdir) / FONT_AWESOME_CSS
+    if exception is None and app.builder.format == "html" and css.is_file():
+        text = css.read_text(encoding="utf8")
+        if FONT_DISPLAY[0] in text:
+            css.write_text(text.replace(*FONT_DISPLAY), encoding="utf8")
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("html-page-context", speed_up_page)
+    app.connect("build-finished", swap_icon_fonts)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
