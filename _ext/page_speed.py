@@ -10,9 +10,11 @@ Live Code's loader, tabs. This extension:
   ``DOMContentLoaded``, which is when each of them starts its work), except
   ``documentation_options.js``, which an inline script of the theme's
   template reads while the page is parsed (it is a few hundred bytes);
-* loads the style sheets of things that only scripts create (the copy
-  buttons, Live Code's cells) without blocking the first paint, and leaves
-  every other style sheet as it is, so the page never paints unstyled;
+* loads the style sheet of Live Code's cells, which exist only once a
+  reader starts Live Code, without blocking the first paint, and leaves
+  every other style sheet as it is, so the page never paints unstyled (the
+  copy buttons' style sheet stays: the buttons are made as the page loads,
+  and unstyled they pushed the text down by 0.19 of a phone's screen);
 * has the theme's Font Awesome icons drawn with ``font-display: swap``
   (pydata-sphinx-theme ships ``block``, which hides a page's icons, and
   text that shares their font, for up to three seconds).
@@ -28,9 +30,9 @@ from sphinx.application import Sphinx
 
 #: Scripts that stay blocking: read by an inline script while the page parses.
 KEEP_BLOCKING = ("_static/documentation_options.js",)
-#: Style sheets of elements that only a script creates: loaded after the
-#: first paint (a page without JavaScript never shows those elements).
-LATE_STYLES = ("_static/copybutton.css", "_static/sphinx-thebe.css")
+#: Style sheets of elements that only a reader's action creates: loaded
+#: after the first paint.
+LATE_STYLES = ("_static/sphinx-thebe.css",)
 #: The theme's style sheet that declares Font Awesome's fonts, and the fix.
 FONT_AWESOME_CSS = Path("_static", "styles", "pydata-sphinx-theme.css")
 FONT_DISPLAY = ("font-display:block", "font-display:swap")
