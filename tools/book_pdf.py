@@ -44,7 +44,8 @@ ASSEMBLE = """async () => {
   document.querySelector('article.bd-article').replaceChildren(...chapters);
   document.querySelector('#jb-print-docs-body')?.remove();  // the host page's title and contents
   document.title = document.querySelector('.logo__title, title').textContent.trim();
-  await document.fonts.ready;  // KaTeX's fonts, used by the maths just put in
+  document.body.getBoundingClientRect();  // lay out the maths just put in ...
+  await document.fonts.ready;  // ... and wait for the KaTeX fonts it asks for
   await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
   return links.length;
 }"""
