@@ -9,7 +9,9 @@ Live Code's loader, tabs. This extension:
 * defers them (``defer`` keeps their order and runs them before
   ``DOMContentLoaded``, which is when each of them starts its work), except
   ``documentation_options.js``, which an inline script of the theme's
-  template reads while the page is parsed (it is a few hundred bytes);
+  template reads while the page is parsed (it is a few hundred bytes), and
+  except on the search page, whose template loads Sphinx's search scripts
+  without ``defer`` and needs ``doctools.js`` before them;
 * loads the style sheet of Live Code's cells, which exist only once a
   reader starts Live Code, without blocking the first paint, and leaves
   every other style sheet as it is, so the page never paints unstyled (the
@@ -38,32 +40,41 @@ FONT_AWESOME_CSS = Path("_static", "styles", "pydata-sphinx-theme.css")
 FONT_DISPLAY = ("font-display:block", "font-display:swap")
 
 
+def with_attributes(asset, **attributes: str):
+    """A copy of Sphinx's script or style sheet entry with more attributes
+    (the entries are shared by every page, so they are never edited)."""
+    return type(asset)(
+        asset.filename,
+        priority=asset.priority,
+        **{**asset.attributes, **attributes},
+    )
+
+
 def defer_scripts(scripts: list) -> None:
-    """Add ``defer`` to each external script that neither is async nor must block."""
-    for script in scripts:
-        attributes = getattr(script, "attributes", None)
+    """Defer each external script that neither is async nor must block."""
+    for i, script in enumerate(scripts):
         if (
-            attributes is None
-            or not script.filename
-            or script.filename in KEEP_BLOCKING
-            or {"async", "defer"} & attributes.keys()
+            script.filename
+            and script.filename not in KEEP_BLOCKING
+            and not {"async", "defer"} & script.attributes.keys()
         ):
-            continue
-        attributes["defer"] = "defer"
+            scripts[i] = with_attributes(script, defer="defer")
 
 
 def load_styles_late(stylesheets: list) -> None:
     """Style sheets in ``LATE_STYLES`` apply once loaded, without blocking."""
-    for sheet in stylesheets:
-        if getattr(sheet, "filename", None) in LATE_STYLES:
-            sheet.attributes["media"] = "print"
-            sheet.attributes["onload"] = "this.media='all'"
+    for i, sheet in enumerate(stylesheets):
+        if sheet.filename in LATE_STYLES:
+            stylesheets[i] = with_attributes(
+                sheet, media="print", onload="this.media='all'"
+            )
 
 
 def speed_up_page(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
-    defer_scripts(context.get("script_files") or [])
+    if pagename != "search":
+        defer_scripts(context.get("script_files") or [])
     load_styles_late(context.get("css_files") or [])
 
 
