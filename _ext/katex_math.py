@@ -112,8 +112,10 @@ def check_and_preload(
         )
 
 
-def copy_katex(app: Sphinx, exception) -> None:
-    if exception is None and app.builder.format == "html":
+def copy_katex(app: Sphinx) -> None:
+    """Copy KaTeX's files before pages are written, so that each page's link
+    to the style sheet carries its checksum (``?v=``) on a clean build too."""
+    if app.builder.format == "html":
         copy_assets(
             node_modules(Path(app.confdir)),
             Path(app.outdir) / "_static",
@@ -125,5 +127,5 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinxcontrib.katex")
     app.connect("config-inited", use_site_katex)
     app.connect("html-page-context", check_and_preload)
-    app.connect("build-finished", copy_katex)
+    app.connect("builder-inited", copy_katex)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -59,7 +59,7 @@ def test_pages_load_pinned_assets_from_the_site(built_book):
         )
         assert (static / package / "LICENSE").read_text().strip()
     page = (built_book / "html" / "book" / "perceptrons.html").read_text()
-    assert 'href="../_static/katex/katex-swap.min.css"' in page
+    assert 'href="../_static/katex/katex-swap.min.css?v=' in page
     assert "mathjax/" not in page.lower() and "cdn." not in page
     # thebe's address: the page's content root (../ here) + the site's copy
     assert '<html lang="en" data-content_root="../"' in page
