@@ -23,6 +23,7 @@ HTML; it only needs KaTeX's style sheet and fonts. This extension:
 same KaTeX (for other build steps, such as slides).
 """
 
+import atexit
 import html
 import re
 from pathlib import Path
@@ -123,9 +124,25 @@ def copy_katex(app: Sphinx) -> None:
         )
 
 
+def stop_katex(app: Sphinx, exception) -> None:
+    """Stop the Node process that rendered the maths when the build ends.
+
+    sphinxcontrib-katex stops it only in an ``atexit`` handler; a build
+    whose process ended without running it left Node holding the build's
+    output pipe, and a caller reading that pipe (the test suite's build)
+    waited forever.
+    """
+    server = katex.KaTeXServer.katex_server
+    if server is not None:
+        katex.KaTeXServer.katex_server = None
+        atexit.unregister(katex.KaTeXServer.terminate)  # would stop it twice
+        server.terminate()
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinxcontrib.katex")
     app.connect("config-inited", use_site_katex)
     app.connect("html-page-context", check_and_preload)
     app.connect("builder-inited", copy_katex)
+    app.connect("build-finished", stop_katex)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
