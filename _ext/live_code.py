@@ -9,7 +9,9 @@ This extension keeps sphinx-thebe's handling of the cells and changes three thin
   ``npm ci`` into ``node_modules``; the build copies the files the pages load into ``_static``);
 * ``live_code.js`` wraps ``thebe.bootstrap`` so the kernel comes from where ``_config.yml`` says:
   Binder (``live_code_server_url`` empty, the published default) or a Jupyter server;
-* MathJax is the site's own copy too (``mathjax_path``), so a page fetches nothing from elsewhere.
+* thebe typesets the maths of outputs computed in the page through the MathJax 2 API; its
+  ``mathjaxUrl`` is ``live_code_static/mathjax2-shim.js``, which loads the site's KaTeX on demand
+  (the pages' own maths is typeset at build time: ``_ext/katex_math.py``).
 
 Configuration (``sphinx: config:`` in ``_config.yml``):
 
@@ -50,20 +52,10 @@ ASSETS = {
         "lib/*.LICENSE.txt",
         "lib/thebe.css",
     ],
-    "mathjax": [
-        "LICENSE",
-        "package.json",
-        "es5/tex-mml-chtml.js",
-        "es5/ui/*",
-        "es5/a11y/*",
-        "es5/input/tex/extensions/*",
-        "es5/output/chtml/fonts/woff-v2/*",
-    ],
 }
 #: Licences the npm packages do not carry themselves.
 LICENCES = {"thebe": HERE / "licenses" / "thebe-LICENSE.txt"}
 THEBE_JS = "thebe/index.js"
-MATHJAX_JS = "mathjax/tex-mml-chtml.js"
 
 
 def node_modules(book: Path) -> Path:
@@ -72,7 +64,7 @@ def node_modules(book: Path) -> Path:
         if (root / "node_modules" / "thebe" / "lib" / "index.js").is_file():
             return root / "node_modules"
     raise ConfigError(
-        "live_code: thebe and MathJax are not installed in "
+        "live_code: the site's npm packages (thebe, KaTeX) are not installed in "
         f"{book / 'node_modules'}. Run `npm ci --ignore-scripts` in the "
         "repository root (package.json pins them)."
     )
@@ -113,10 +105,9 @@ def copy_assets(
 
 
 def serve_assets_from_site(app: Sphinx, config: Config) -> None:
-    """Serve thebe, MathJax and our scripts from ``_static``, and point MathJax at its copy."""
+    """Serve thebe and our scripts from ``_static``."""
     app.live_code_modules = node_modules(Path(app.confdir))
     config.html_static_path = [*config.html_static_path, str(STATIC)]
-    config.mathjax_path = MATHJAX_JS
     settings = live_code_settings(config)
     app.add_js_file(None, body=settings_script(settings))
     app.add_js_file("live_code_session.js")

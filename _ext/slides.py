@@ -36,6 +36,8 @@ from pathlib import Path
 
 import nbformat
 from bs4 import BeautifulSoup, NavigableString, Tag
+from katex_math import ASSETS as KATEX_ASSETS
+from katex_math import KATEX_CSS
 from live_code import copy_assets, copy_atomically, node_modules
 from nbconvert.filters.markdown_mistune import (
     IPythonRenderer,
@@ -68,12 +70,7 @@ ASSETS = {
         "dist/reset.css",
         "dist/plugin/notes.js",
     ],
-    "katex": [
-        "LICENSE",
-        "package.json",
-        "dist/katex.min.css",
-        "dist/fonts/*.woff2",
-    ],
+    **KATEX_ASSETS,  # the pages' KaTeX files
 }
 #: The slide's size in CSS pixels (16:9) and the height its content may
 #: take below the title: the budget by which the build cuts slides.
@@ -563,7 +560,7 @@ def deck_html(
 <title>{html.escape(text_title)} (slides) | {html.escape(course)}</title>
 <link rel="stylesheet" href="{static}/reveal.js/reset.css">
 <link rel="stylesheet" href="{static}/reveal.js/reveal.css">
-<link rel="stylesheet" href="{static}/katex/katex.min.css">
+<link rel="stylesheet" href="{static}/{KATEX_CSS}">
 <link rel="stylesheet" href="{static}/pygments.css">
 <link rel="stylesheet" href="{static}/slides/slides.css">
 </head>

@@ -12,8 +12,10 @@ Measures:
 * rebuild after editing one chapter's prose (a paragraph appended);
 * rebuild after editing one package module (a line appended): the pages that
   import it run again, the others come from the cache;
-* the heaviest page: its HTML plus the images, scripts and style sheets it loads;
 * the test suite's time (the README's test command, in the copy; --skip-tests to skip).
+
+Each page's weight, everything it loads counted, is measured by
+benchmarks/lighthouse.py, with its speed on a phone.
 
 Prints a table and writes the figures to JSON (default artifacts/benchmark-build.json),
 with each command's output in a folder beside it (artifacts/benchmark-build.logs/).
@@ -21,7 +23,6 @@ with each command's output in a folder beside it (artifacts/benchmark-build.logs
 
 import argparse
 import datetime
-import gzip
 import json
 import os
 import platform
@@ -32,9 +33,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlparse
-
-from bs4 import BeautifulSoup
 
 from coursesite import book
 
@@ -55,7 +53,6 @@ MODULE_EDIT = (
 TARGETS = {
     "clean_build_s": 180,
     "nothing_changed_s": 20,
-    "heaviest_page_mb": 2,
 }
 #: Ignored folders the build needs from the checkout (installed assets), linked into the copy.
 LINKED = ("node_modules",)
@@ -139,55 +136,6 @@ def append(path: Path, text: str) -> None:
     path.write_text(path.read_text() + text)
 
 
-def page_weight(html_dir: Path, page: Path) -> dict:
-    """Bytes of a page's HTML and of each local file it loads (images, scripts, style sheets).
-
-    ``total`` is the HTML plus its images and scripts (the issue's definition of a page's
-    weight); ``with_styles`` adds the style sheets; ``with_styles_gzip`` is all of it as it
-    travels when the server compresses (as GitHub Pages does).
-    """
-    soup = BeautifulSoup(page.read_text(encoding="utf8"), "html.parser")
-    loads = {
-        "images": ("img", "src"),
-        "scripts": ("script", "src"),
-        "styles": ("link[rel=stylesheet]", "href"),
-    }
-    weight = {
-        "page": str(page.relative_to(html_dir)),
-        "html": page.stat().st_size,
-        "external": 0,
-    }
-    files_of = {}
-    for kind, (selector, attribute) in loads.items():
-        files = set()
-        for node in soup.select(f"{selector}[{attribute}]"):
-            url = urlparse(node[attribute])
-            if url.scheme or url.netloc:
-                weight["external"] += 1
-            elif (page.parent / unquote(url.path)).is_file():
-                files.add((page.parent / unquote(url.path)).resolve())
-        weight[kind] = sum(f.stat().st_size for f in files)
-        files_of[kind] = files
-    weight["total"] = weight["html"] + weight["images"] + weight["scripts"]
-    everything = {page.resolve()}.union(*files_of.values())
-    weight["with_styles"] = sum(f.stat().st_size for f in everything)
-    weight["with_styles_gzip"] = sum(
-        len(gzip.compress(f.read_bytes())) for f in everything
-    )
-    return weight
-
-
-def heaviest_page(html_dir: Path) -> dict:
-    pages = [
-        p
-        for p in html_dir.rglob("*.html")
-        if not any(s.startswith("_") for s in p.relative_to(html_dir).parts)
-    ]
-    return max(
-        (page_weight(html_dir, p) for p in pages), key=lambda w: w["total"]
-    )
-
-
 def machine() -> dict:
     cpu = (
         next(
@@ -244,7 +192,6 @@ def measure(work: Path, logs: Path, skip_tests: bool) -> dict:
         **build(copy, env, logs / "module-edit.log"),
         "edited": MODULE_EDIT[0],
     }
-    results["heaviest_page"] = heaviest_page(copy / "_build" / "html")
     if not skip_tests:
         # the suite builds into its own temporary folders
         shutil.rmtree(copy / "_build")
@@ -260,7 +207,6 @@ def measure(work: Path, logs: Path, skip_tests: bool) -> dict:
 
 def table(results: dict) -> str:
     """The figures as the Markdown table the README shows."""
-    mb = results["heaviest_page"]["total"] / 1e6
     rows = [
         (
             "clean build",
@@ -288,18 +234,6 @@ def table(results: dict) -> str:
             "",
             "executed: "
             + (", ".join(results["module_edit"]["executed"]) or "none"),
-        ),
-        (
-            f"heaviest page (`{results['heaviest_page']['page']}`)",
-            f"{mb:.2f} MB",
-            f"≤ {TARGETS['heaviest_page_mb']} MB",
-            "HTML {html:,} B + images {images:,} B + scripts {scripts:,} B; "
-            "with its style sheets "
-            "{styles_mb:.2f} MB, {gzip:.2f} MB gzip-compressed; {external} files from other sites".format(
-                styles_mb=results["heaviest_page"]["with_styles"] / 1e6,
-                gzip=results["heaviest_page"]["with_styles_gzip"] / 1e6,
-                **results["heaviest_page"],
-            ),
         ),
     ]
     for key, label in (

@@ -32,11 +32,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-#: Rendered maths (MathJax 3, CommonHTML output) inside each element Sphinx
-#: marks as maths.
+#: Typeset maths (KaTeX's HTML, written by the build: _ext/katex_math.py)
+#: inside each element Sphinx marks as maths.
 MATH_TYPESET = (
     "[...document.querySelectorAll('.math')]"
-    ".every(m => m.querySelector('mjx-container'))"
+    ".every(m => m.querySelector('.katex'))"
 )
 
 

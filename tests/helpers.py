@@ -73,11 +73,7 @@ def toc_files() -> list[str]:
 def chapters() -> list[str]:
     """The toc's pages that are notebooks (MyST-NB pages carry a
     kernelspec)."""
-    return [
-        doc
-        for doc in toc_files()
-        if "\nkernelspec:" in (REPO / f"{doc}.md").read_text()
-    ]
+    return book.chapters(REPO)
 
 
 def page(built_book: Path, doc: str) -> BeautifulSoup:

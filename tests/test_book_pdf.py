@@ -55,6 +55,6 @@ def test_the_pdf_has_the_figures_and_typeset_maths(pdf):
     images = sum(len(page.images) for page in pdf.pages)
     assert images >= 20, f"{images} images in the PDF"
     text = " ".join(page.extract_text() for page in pdf.pages)
-    # Sphinx writes inline maths as \(...\) for MathJax to typeset
+    # maths left to a script would show as \(...\); the build typesets it (KaTeX)
     assert "\\(" not in text, "maths left untypeset"
     assert "σ" in text

@@ -4,7 +4,7 @@ The site is built for a ``jupyter server`` on 127.0.0.1 with a token (the config
 classroom or a laptop uses), served on loopback and opened in headless Chromium with every request
 that would leave the machine aborted and recorded. Pressing "Live Code" must start a kernel that
 imports the course package, finds the shipped data and cached runs, typesets maths with the site's
-own MathJax and draws figures. The build covers the perceptron chapter only (a few seconds of
+own KaTeX and draws figures. The build covers the perceptron chapter only (a few seconds of
 execution); the whole published book is opened in test_offline_site.py.
 """
 
@@ -210,10 +210,12 @@ def test_live_code_runs_the_course_package_and_draws(live_site, tmp_path):
         found = f"{len(mnist(train=False))} test images in {DATA_ROOT} ; runs in {RUNS_ROOT}"
         stdout.filter(has_text=found).wait_for(timeout=60_000)
 
-        # Maths in an output is typeset by the site's MathJax (thebe would fetch MathJax 2 from a CDN).
+        # Maths in an output is typeset by the site's KaTeX, loaded when first needed (thebe
+        # would fetch MathJax 2 from a CDN). (thebe 0.9 has no Markdown parser: a Markdown
+        # output shows its source, in a <pre>, as it did with MathJax.)
         code = 'from IPython.display import Math\nMath(r"\\sigma(z) = \\frac{1}{1 + e^{-z}}")'
         run_in(table_cell, code)
-        page.locator("[data-mime-type='text/latex'] mjx-container").wait_for(
+        page.locator("[data-mime-type='text/latex'] .katex").wait_for(
             timeout=60_000
         )
 

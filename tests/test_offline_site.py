@@ -2,7 +2,8 @@
 
 Each page is opened in headless Chromium with every request that would leave loopback aborted and
 recorded: none may be attempted, no asset may be missing, no script may fail, and the maths must be
-typeset by the site's own MathJax. The build's own configuration points at the pinned copies.
+typeset (by the site's own KaTeX, when the book was built). The build's own configuration points at
+the pinned copies.
 """
 
 import json
@@ -31,8 +32,8 @@ def test_every_page_works_offline_and_typesets_its_maths(built_book):
             if page.locator(".math").count():
                 with_maths.append(name)
                 page.wait_for_function(MATH_TYPESET, timeout=30_000)
-                assert page.locator("mjx-merror").count() == 0, (
-                    f"{name}: MathJax reports a TeX error"
+                assert page.locator(".katex-error").count() == 0, (
+                    f"{name}: KaTeX reports a TeX error"
                 )
             page.wait_for_load_state("networkidle")
     assert not attempts, f"requests left loopback: {attempts}"
@@ -45,10 +46,11 @@ def test_every_page_works_offline_and_typesets_its_maths(built_book):
 
 
 def test_pages_load_pinned_assets_from_the_site(built_book):
-    """MathJax and thebe are the versions package.json pins, served from _static."""
+    """KaTeX and thebe are the versions package.json pins, served from _static;
+    no page loads MathJax or anything from a CDN."""
     pins = json.loads((REPO / "package.json").read_text())["dependencies"]
     static = built_book / "html" / "_static"
-    for package in ("mathjax", "thebe"):
+    for package in ("katex", "thebe"):
         assert (
             json.loads((static / package / "package.json").read_text())[
                 "version"
@@ -57,7 +59,8 @@ def test_pages_load_pinned_assets_from_the_site(built_book):
         )
         assert (static / package / "LICENSE").read_text().strip()
     page = (built_book / "html" / "book" / "perceptrons.html").read_text()
-    assert 'src="../_static/mathjax/tex-mml-chtml.js' in page
+    assert 'href="../_static/katex/katex-swap.min.css?v=' in page
+    assert "mathjax/" not in page.lower() and "cdn." not in page
     # thebe's address: the page's content root (../ here) + the site's copy
     assert '<html lang="en" data-content_root="../"' in page
     assert (

@@ -1,9 +1,11 @@
-"""The site's own copies of thebe and MathJax: pinned by npm, copied by _ext/live_code.py."""
+"""The site's own copies of thebe and KaTeX: pinned by npm, copied by _ext/live_code.py and
+_ext/katex_math.py."""
 
 import json
 from types import SimpleNamespace
 
-import live_code  # a local Sphinx extension (_ext/, on pytest's pythonpath)
+import katex_math  # local Sphinx extensions (_ext/, on pytest's pythonpath)
+import live_code
 import pytest
 from helpers import REPO
 from sphinx.errors import ConfigError
@@ -27,13 +29,17 @@ def test_missing_npm_packages_fail_the_build_naming_the_fix(
 
 def test_assets_are_copied_with_their_licences(tmp_path):
     static = tmp_path / "_static"
-    live_code.copy_assets(live_code.node_modules(REPO), static)
+    modules = live_code.node_modules(REPO)
+    live_code.copy_assets(modules, static)
+    live_code.copy_assets(modules, static, katex_math.ASSETS)
     for rel in (
         live_code.THEBE_JS,
-        live_code.MATHJAX_JS,
+        katex_math.KATEX_CSS,
         "thebe/LICENSE",
-        "mathjax/LICENSE",
-        "mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff",
+        "katex/LICENSE",
+        "katex/fonts/KaTeX_Main-Regular.woff2",
+        "katex/katex.min.js",
+        "katex/contrib/auto-render.min.js",
     ):
         assert (static / rel).is_file(), rel
     assert "BSD" in (static / "thebe" / "LICENSE").read_text()
@@ -49,12 +55,10 @@ def configure(server_url: str, token: str):
     )
     config = SimpleNamespace(
         html_static_path=[],
-        mathjax_path="",
         live_code_server_url=server_url,
         live_code_token=token,
     )
     live_code.serve_assets_from_site(app, config)
-    assert config.mathjax_path == live_code.MATHJAX_JS
     return next(body for body in added if body)
 
 

@@ -305,7 +305,7 @@ def test_deck_assets_are_the_pinned_versions_with_their_licences(tmp_path):
     for rel in (
         "reveal.js/reveal.js",
         "reveal.js/plugin/notes.js",
-        "katex/katex.min.css",
+        "katex/katex-swap.min.css",
         "katex/fonts/KaTeX_Main-Regular.woff2",
     ):
         assert (tmp_path / rel).is_file(), rel

@@ -2,9 +2,10 @@
 
 The landing page is opened in headless Chromium, every page of the book's
 table of contents is fetched in order and put into it (one article after
-another), MathJax typesets the lot, and the browser prints it with the
-site's print style sheet (``_static/course.css``). The PDF lands next to
-the site, where every page's sidebar links to it::
+another; their maths was typeset when the site was built), and once the
+fonts are in, the browser prints it with the site's print style sheet
+(``_static/course.css``). The PDF lands next to the site, where every
+page's sidebar links to it::
 
     python tools/book_pdf.py _build/html
 
@@ -14,6 +15,8 @@ chromium`` installs on a machine with internet access).
 """
 
 import argparse
+import gzip
+import io
 import threading
 from contextlib import contextmanager
 from functools import partial
@@ -25,7 +28,7 @@ from playwright.sync_api import sync_playwright
 #: The PDF's name in the site; the sidebar template links to it.
 PDF_NAME = "deep-learning.pdf"
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
-#: Where the book's pages are; the host page has maths, so MathJax is loaded.
+#: Where the book's pages are; the host page has maths, so it loads KaTeX's style sheet.
 HOST_PAGE = "book/perceptrons.html"
 ASSEMBLE = """async () => {
   const links = [...document.querySelectorAll('.bd-sidebar-primary nav a.reference.internal')]
@@ -41,10 +44,15 @@ ASSEMBLE = """async () => {
   document.querySelector('article.bd-article').replaceChildren(...chapters);
   document.querySelector('#jb-print-docs-body')?.remove();  // the host page's title and contents
   document.title = document.querySelector('.logo__title, title').textContent.trim();
-  await MathJax.typesetPromise();
+  document.body.getBoundingClientRect();  // lay out the maths just put in ...
+  await document.fonts.ready;  // ... and wait for the KaTeX fonts it asks for
   await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
   return links.length;
 }"""
+
+
+#: What a static host (GitHub Pages) sends gzip-compressed, by MIME type.
+COMPRESSED_TYPES = ("text/", "application/javascript", "image/svg+xml")
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -52,11 +60,35 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _CompressingHandler(_QuietHandler):
+    """Text, scripts and SVG sent gzip-compressed to a browser that accepts
+    it, as a static host serves them."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        kind = self.guess_type(str(path))
+        if (
+            "gzip" not in self.headers.get("Accept-Encoding", "")
+            or not path.is_file()
+            or not kind.startswith(COMPRESSED_TYPES)
+        ):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes())
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 @contextmanager
-def serve_site(html: Path):
-    """Serve a built site on 127.0.0.1 (a thread of this process); yields its base URL."""
+def serve_site(html: Path, compress: bool = False):
+    """Serve a built site on 127.0.0.1 (a thread of this process); yields its
+    base URL. ``compress``: gzip as a static host does (benchmarks)."""
+    handler = _CompressingHandler if compress else _QuietHandler
     server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(_QuietHandler, directory=str(html))
+        ("127.0.0.1", 0), partial(handler, directory=str(html))
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -32,6 +32,16 @@ def toc_files(root: Path) -> list[str]:
     return [toc["root"], *_files(toc)]
 
 
+def chapters(root: Path) -> list[str]:
+    """The toc's pages that are notebooks (MyST-NB pages carry a
+    kernelspec), in order."""
+    return [
+        doc
+        for doc in toc_files(root)
+        if "\nkernelspec:" in (Path(root) / f"{doc}.md").read_text()
+    ]
+
+
 def _files(node: object) -> list[str]:
     if isinstance(node, list):
         return [name for item in node for name in _files(item)]

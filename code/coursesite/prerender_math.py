@@ -1,37 +1,17 @@
-"""TeX to HTML at build time with KaTeX, so a page typesets no maths itself.
+"""TeX to HTML at build time with the site's KaTeX, outside Sphinx's pages.
 
-The one place that turns formulas into markup: the lecture slides
-(``_ext/slides.py``) call :func:`render` once per deck with all its formulas,
-so Node.js starts once and KaTeX (pinned in ``package.json``) is loaded once.
-The markup needs KaTeX's style sheet and fonts (``katex/dist`` in
-``node_modules``), which the build serves from the site's ``_static``.
+The pages' formulas are typeset by sphinxcontrib-katex while Sphinx writes
+them (``_ext/katex_math.py``); the lecture slides (``_ext/slides.py``) and
+the tests typeset theirs here, through the same KaTeX server process and
+the same pinned KaTeX (``node_modules/katex``, pinned in ``package.json``).
+The markup needs KaTeX's style sheet and fonts, which the build serves from
+the site's ``_static``.
 """
 
-import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Reads ``[tex, display, output]`` triples as JSON on stdin and writes, for
-#: each, ``{"html": ...}`` or ``{"error": ...}``: one bad formula does not
-#: hide the others.
-_SCRIPT = r"""
-const katex = require(process.argv[1]);
-let input = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (chunk) => { input += chunk; });
-process.stdin.on("end", () => {
-  const out = JSON.parse(input).map(([tex, displayMode, output]) => {
-    try {
-      return { html: katex.renderToString(tex, {
-        displayMode, output, throwOnError: true, strict: "ignore" }) };
-    } catch (e) {
-      return { error: String(e.message || e) };
-    }
-  });
-  process.stdout.write(JSON.stringify(out));
-});
-"""
+from sphinxcontrib import katex as sphinx_katex
 
 
 @dataclass(frozen=True)
@@ -50,34 +30,40 @@ class MathError(ValueError):
     """A formula KaTeX cannot typeset; the message names it."""
 
 
-def render(formulas: list[Formula], katex: Path) -> list[str]:
-    """The markup of each formula, in order; ``katex`` is the folder of the
-    npm package. Raises :class:`MathError` naming every formula KaTeX
-    refused."""
-    if not formulas:
-        return []
-    if not (katex / "package.json").is_file():
+def katex_js(katex: Path) -> Path:
+    """The script of the npm package ``katex`` that the build runs in Node."""
+    return katex / "dist" / "katex.min.js"
+
+
+def use_katex(katex: Path) -> None:
+    """Have sphinxcontrib-katex's server run the KaTeX in ``katex``, the
+    folder of the npm package."""
+    if not katex_js(katex).is_file():
         raise MathError(
             f"KaTeX is not installed in {katex}: run `npm ci "
             "--ignore-scripts` in the repository root (package.json pins it)."
         )
-    result = subprocess.run(
-        ["node", "-e", _SCRIPT, str(katex.resolve())],
-        input=json.dumps([[f.tex, f.display, f.output] for f in formulas]),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise MathError(f"node could not run KaTeX:\n{result.stderr}")
-    rendered = json.loads(result.stdout)
-    errors = [
-        f"  {f.tex!r}: {r['error']}"
-        for f, r in zip(formulas, rendered)
-        if "error" in r
-    ]
+    sphinx_katex.KaTeXServer.katex_path = str(katex_js(katex).resolve())
+
+
+def render(formulas: list[Formula], katex: Path) -> list[str]:
+    """The markup of each formula, in order; ``katex`` is the folder of the
+    npm package. Raises :class:`MathError` naming every formula KaTeX
+    refused."""
+    use_katex(katex)
+    rendered, errors = [], []
+    for f in formulas:
+        options = {"displayMode": f.display, "output": f.output}
+        try:
+            rendered.append(
+                sphinx_katex.render_latex(
+                    f.tex, {**options, "throwOnError": True}
+                )
+            )
+        except sphinx_katex.KaTeXError as error:
+            errors.append(f"  {f.tex!r}: {error}")
     if errors:
         raise MathError(
             "KaTeX cannot typeset these formulas:\n" + "\n".join(errors)
         )
-    return [r["html"] for r in rendered]
+    return rendered

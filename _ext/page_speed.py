@@ -1,0 +1,93 @@
+"""Nothing blocks a page's first paint that need not (measured: benchmarks/lighthouse.py).
+
+Sphinx and the theme's extensions put their scripts in every page's head as
+plain ``<script src>``: the browser stops parsing the page until each has
+downloaded and run, on a phone's network a round trip apiece. None of them
+draws the page; they add copy buttons, toggles, search-term highlighting,
+Live Code's loader, tabs. This extension:
+
+* defers them (``defer`` keeps their order and runs them before
+  ``DOMContentLoaded``, which is when each of them starts its work), except
+  ``documentation_options.js``, which an inline script of the theme's
+  template reads while the page is parsed (it is a few hundred bytes), and
+  except on the search page, whose template loads Sphinx's search scripts
+  without ``defer`` and needs ``doctools.js`` before them;
+* loads the style sheet of Live Code's cells, which exist only once a
+  reader starts Live Code, without blocking the first paint, and leaves
+  every other style sheet as it is, so the page never paints unstyled (the
+  copy buttons' style sheet stays: the buttons are made as the page loads,
+  and unstyled they pushed the text down by 0.19 of a phone's screen);
+* has the theme's Font Awesome icons drawn with ``font-display: swap``
+  (pydata-sphinx-theme ships ``block``, which hides a page's icons, and
+  text that shares their font, for up to three seconds).
+
+``_templates/layout.html`` also links ``basic.css`` directly instead of the
+theme's ``theme.css``, whose only content is an ``@import`` of it (a second
+round trip before the first paint).
+"""
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+#: Scripts that stay blocking: read by an inline script while the page parses.
+KEEP_BLOCKING = ("_static/documentation_options.js",)
+#: Style sheets of elements that only a reader's action creates: loaded
+#: after the first paint.
+LATE_STYLES = ("_static/sphinx-thebe.css",)
+#: The theme's style sheet that declares Font Awesome's fonts, and the fix.
+FONT_AWESOME_CSS = Path("_static", "styles", "pydata-sphinx-theme.css")
+FONT_DISPLAY = ("font-display:block", "font-display:swap")
+
+
+def with_attributes(asset, **attributes: str):
+    """A copy of Sphinx's script or style sheet entry with more attributes
+    (the entries are shared by every page, so they are never edited)."""
+    return type(asset)(
+        asset.filename,
+        priority=asset.priority,
+        **{**asset.attributes, **attributes},
+    )
+
+
+def defer_scripts(scripts: list) -> None:
+    """Defer each external script that neither is async nor must block."""
+    for i, script in enumerate(scripts):
+        if (
+            script.filename
+            and script.filename not in KEEP_BLOCKING
+            and not {"async", "defer"} & script.attributes.keys()
+        ):
+            scripts[i] = with_attributes(script, defer="defer")
+
+
+def load_styles_late(stylesheets: list) -> None:
+    """Style sheets in ``LATE_STYLES`` apply once loaded, without blocking."""
+    for i, sheet in enumerate(stylesheets):
+        if sheet.filename in LATE_STYLES:
+            stylesheets[i] = with_attributes(
+                sheet, media="print", onload="this.media='all'"
+            )
+
+
+def speed_up_page(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    if pagename != "search":
+        defer_scripts(context.get("script_files") or [])
+    load_styles_late(context.get("css_files") or [])
+
+
+def swap_icon_fonts(app: Sphinx, exception) -> None:
+    """Font Awesome's ``@font-face`` rules in the copied theme style sheet."""
+    css = Path(app.outdir) / FONT_AWESOME_CSS
+    if exception is None and app.builder.format == "html" and css.is_file():
+        text = css.read_text(encoding="utf8")
+        if FONT_DISPLAY[0] in text:
+            css.write_text(text.replace(*FONT_DISPLAY), encoding="utf8")
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("html-page-context", speed_up_page)
+    app.connect("build-finished", swap_icon_fonts)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
