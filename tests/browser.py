@@ -57,6 +57,9 @@ AXE = (
 )
 #: axe's own ranking: only these block a reader.
 BLOCKING = ("serious", "critical")
+#: Lays out every part of a page, including those the reader has not
+#: scrolled near yet.
+LAID_OUT = "* { content-visibility: visible !important; }"
 AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']}))
     .violations.map(v => ({id: v.id, impact: v.impact,
         nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
@@ -64,7 +67,15 @@ AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})
 
 def axe_violations(page) -> list[str]:
     """axe-core's serious and critical violations on the open page, as
-    "impact id at nodes"."""
+    "impact id at nodes".
+
+    The chapters' later sections are laid out only when the reader scrolls
+    near them (``content-visibility: auto``, _static/course.css); axe cannot
+    find the background behind text that is not laid out (it judged a dark
+    page's captions against a light grey), so the page is laid out whole
+    first, as the reader sees each part of it.
+    """
+    page.add_style_tag(content=LAID_OUT)
     if not page.evaluate("Boolean(window.axe)"):
         page.add_script_tag(path=str(AXE))
     return [

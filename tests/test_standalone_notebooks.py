@@ -159,6 +159,10 @@ def test_every_figure_caption_follows_its_cell(built_book, notebooks):
         soup = page(built_book, doc)
         for link in soup.select("figcaption a.headerlink"):
             link.decompose()
+        for formula in soup.select("figcaption .katex"):
+            # typeset at build time: the page keeps the TeX as MathML's
+            # annotation, which the notebook writes between dollars
+            formula.replace_with(formula.select_one("annotation").get_text())
         on_page = [
             plain(f.get_text())
             for f in soup.select(".cell_output figcaption")
