@@ -15,7 +15,10 @@ image and docutils writes as a ``style`` (``width: Wpx; height: Hpx``); a
 fixed height in a style squashes a figure that a narrow screen shrinks, so
 the page gets ``width`` and ``height`` attributes instead: the browser
 keeps the figure's room while it loads, and CSS scales it with its aspect
-ratio (``_static/course.css``).
+ratio (``_static/course.css``). Figures load when the reader comes near them
+(``loading="lazy"``): a chapter opens with prose, and its figures' bytes no
+longer compete with the first screen's text and fonts on a phone's network
+(benchmarks/lighthouse.py); their reserved room keeps the page still.
 
 A cell's figure gets its numbered caption ("Figure 3.2", numbered per
 chapter, ``numfig_format`` in ``_config.yml``) and the name the prose refers
@@ -33,6 +36,8 @@ from sphinx.config import Config
 IPYTHON_DIR = Path(__file__).resolve().parent / "ipython"
 #: A figure's number in its caption, as Sphinx writes it ("Figure 3.2 ").
 CAPTION_NUMBER = re.compile(r'(<span class="caption-number">[^<]*?) </span>')
+#: An image that does not say when to load.
+EAGER_IMAGE = re.compile(r"<img\b(?![^>]*\bloading=)")
 #: An image's size as docutils writes it, in CSS pixels.
 SIZED_IMAGE = re.compile(
     r'(<img\b[^>]*?) style="width: (\d+)px; height: (\d+)px;"'
@@ -49,6 +54,12 @@ def size_attributes(html: str) -> str:
     return SIZED_IMAGE.sub(r'\1 width="\2" height="\3"', html)
 
 
+def lazy_images(html: str) -> str:
+    """``html`` with each image loaded near the screen, decoded off the
+    main thread."""
+    return EAGER_IMAGE.sub('<img loading="lazy" decoding="async"', html)
+
+
 def caption_colons(html: str) -> str:
     """Captions read "Figure 3.2: text", as the standalone notebooks write
     them (a {numref} in the prose stays "Figure 3.2")."""
@@ -59,7 +70,9 @@ def figure_markup(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
     if "body" in context:
-        context["body"] = caption_colons(size_attributes(context["body"]))
+        context["body"] = caption_colons(
+            lazy_images(size_attributes(context["body"]))
+        )
 
 
 def setup(app: Sphinx) -> dict:

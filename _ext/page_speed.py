@@ -23,21 +23,44 @@ Live Code's loader, tabs. This extension:
 
 ``_templates/layout.html`` also links ``basic.css`` directly instead of the
 theme's ``theme.css``, whose only content is an ``@import`` of it (a second
-round trip before the first paint).
+round trip before the first paint), drops the theme's preloads of its two
+deferred scripts (fetched first, before the page's own text could paint),
+and leaves out Bootstrap's ScrollSpy, which asked every section's size in
+turn for the same 0.6 s: ``_static/toc_spy.js`` marks the section being
+read with an ``IntersectionObserver``, which lays out nothing.
 """
 
 from pathlib import Path
 
+import pydata_sphinx_theme
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 
 #: Scripts that stay blocking: read by an inline script while the page parses.
 KEEP_BLOCKING = ("_static/documentation_options.js",)
 #: Style sheets of elements that only a reader's action creates: loaded
 #: after the first paint.
 LATE_STYLES = ("_static/sphinx-thebe.css",)
-#: The theme's style sheet that declares Font Awesome's fonts, and the fix.
-FONT_AWESOME_CSS = Path("_static", "styles", "pydata-sphinx-theme.css")
-FONT_DISPLAY = ("font-display:block", "font-display:swap")
+#: The theme's own static files (the site's copies are rewritten from them).
+THEME_STATIC = (
+    Path(pydata_sphinx_theme.__file__).parent
+    / "theme"
+    / "pydata_sphinx_theme"
+    / "static"
+)
+#: The theme's script, and its loop that gives scrollable blocks a tab stop.
+THEME_JS = Path("_static", "scripts", "pydata-sphinx-theme.js")
+TAB_STOPS = (
+    ".forEach((e=>{e.tabIndex=e.scrollWidth>e.clientWidth||"
+    "e.scrollHeight>e.clientHeight?0:-1}))"
+)
+#: The same, for each block once it is laid out (sizes read, then written).
+TAB_STOPS_OBSERVED = (
+    ".forEach((e=>{(window.pstTabStops||=new ResizeObserver(es=>{es"
+    ".map(({target:e})=>[e,e.scrollWidth>e.clientWidth||"
+    "e.scrollHeight>e.clientHeight])"
+    ".forEach(([e,s])=>{e.tabIndex=s?0:-1})})).observe(e)}))"
+)
 
 
 def with_attributes(asset, **attributes: str):
@@ -78,16 +101,42 @@ def speed_up_page(
     load_styles_late(context.get("css_files") or [])
 
 
-def swap_icon_fonts(app: Sphinx, exception) -> None:
-    """Font Awesome's ``@font-face`` rules in the copied theme style sheet."""
-    css = Path(app.outdir) / FONT_AWESOME_CSS
-    if exception is None and app.builder.format == "html" and css.is_file():
-        text = css.read_text(encoding="utf8")
-        if FONT_DISPLAY[0] in text:
-            css.write_text(text.replace(*FONT_DISPLAY), encoding="utf8")
+def theme_file(relative: Path | str) -> Path:
+    """The theme's own copy of a file of its ``static`` folder: a site's
+    copy is rewritten from it, so a rebuild never rewrites a rewrite."""
+    source = THEME_STATIC / relative
+    if not source.is_file():
+        raise ExtensionError(
+            f"{source} is missing: pydata-sphinx-theme changed. Pin it as "
+            "requirements.in does, or update _ext/page_speed.py and "
+            "_ext/icon_fonts.py for the new theme."
+        )
+    return source
+
+
+def tab_stops_when_laid_out(app: Sphinx, exception) -> None:
+    """The site's copy of the theme's script, its tab-stop loop observed."""
+    js = Path(app.outdir) / THEME_JS
+    if (
+        exception is not None
+        or app.builder.format != "html"
+        or not js.is_file()
+    ):
+        return
+    original = theme_file(THEME_JS.relative_to("_static"))
+    text = original.read_text(encoding="utf8")
+    if text.count(TAB_STOPS) != 1:
+        raise ExtensionError(
+            f"page_speed: {original} does not hold the tab-stop loop that "
+            "_ext/page_speed.py rewrites (TAB_STOPS): pydata-sphinx-theme "
+            "changed. Pin it as requirements.in does, or update TAB_STOPS."
+        )
+    js.write_text(
+        text.replace(TAB_STOPS, TAB_STOPS_OBSERVED), encoding="utf8"
+    )
 
 
 def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", speed_up_page)
-    app.connect("build-finished", swap_icon_fonts)
+    app.connect("build-finished", tab_stops_when_laid_out)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

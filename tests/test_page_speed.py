@@ -4,8 +4,10 @@ _ext/page_speed.py). Speed itself is measured by benchmarks/lighthouse.py."""
 
 import re
 
+import icon_fonts
 import pytest
 from browser import offline_chromium, serve_site
+from fontTools.ttLib import TTFont
 from helpers import chapters, page
 
 pytestmark = pytest.mark.slow
@@ -101,6 +103,9 @@ def test_only_style_sheets_block_the_first_paint(built_book):
         ]
         if found != ["../_static/documentation_options.js"]:
             blocking[doc] = found
+        preloaded = head.select('link[rel="preload"][as="script"]')
+        if preloaded:
+            blocking[doc] = [link["href"] for link in preloaded]
     assert not blocking, f"scripts that block the first paint: {blocking}"
     static = built_book / "html" / "_static"
     for css in (
@@ -110,3 +115,161 @@ def test_only_style_sheets_block_the_first_paint(built_book):
         text = (static / css).read_text()
         assert "font-display:swap" in text.replace(" ", ""), css
         assert "font-display:block" not in text.replace(" ", ""), css
+
+
+#: Every glyph a Font Awesome font draws on the page, as (family, weight,
+#: code point): the ::before and ::after of every element.
+ICON_GLYPHS = """() => {
+  const found = new Set();
+  for (const e of document.querySelectorAll('*')) {
+    for (const where of ['::before', '::after']) {
+      const style = getComputedStyle(e, where);
+      const text = style.content.replace(/^"|"$/g, '');
+      if (style.fontFamily.includes('Font Awesome') && [...text].length === 1)
+        found.add(JSON.stringify([style.fontFamily, style.fontWeight,
+                                  text.codePointAt(0)]));
+    }
+  }
+  return [...found].map(JSON.parse);
+}"""
+
+
+def font_for(family: str, weight: str) -> str:
+    """The theme's Font Awesome file that CSS picks for a family and weight."""
+    if "Brands" in family:
+        return "fa-brands-400.woff2"
+    return (
+        "fa-solid-900.woff2"
+        if int(weight) >= 600
+        else "fa-regular-400.woff2"
+    )
+
+
+def test_every_icon_is_in_the_cut_icon_fonts(built_book):
+    """The site serves Font Awesome cut to the book's icons (a few kB, not
+    274 kB), and every icon a page draws, from a class or from a style
+    sheet, has its glyph in the font the page draws it from."""
+    html = built_book / "html"
+    fonts = html / "_static" / "vendor" / "fontawesome" / "webfonts"
+    cmaps = {f.name: TTFont(f).getBestCmap() for f in fonts.glob("*.woff2")}
+    weight = sum(f.stat().st_size for f in fonts.glob("*.woff2"))
+    assert weight < 20_000, f"Font Awesome's fonts weigh {weight} bytes"
+    missing, drawn = [], set()
+    with serve_site(html) as site, offline_chromium() as (new_context, _):
+        tab = new_context().new_page()
+        for doc in ["index", *chapters()]:
+            tab.goto(f"{site}/{doc}.html", wait_until="load")
+            tab.wait_for_load_state("networkidle")
+            for family, weight_, point in tab.evaluate(ICON_GLYPHS):
+                drawn.add(point)
+                if point not in cmaps[font_for(family, weight_)]:
+                    missing.append(
+                        f"{doc}: U+{point:04X} ({family} {weight_})"
+                    )
+    assert len(drawn) >= 8, f"only {len(drawn)} icons found: {drawn}"
+    assert not missing, f"icons the cut fonts lack: {missing}"
+
+
+def test_icon_rules_of_icons_no_page_names_are_dropped():
+    css = (
+        '.fa-github:before{content:"\\f09b"}'
+        '.fa-ad:before,.fa-rectangle-ad:before{content:"\\f641"}'
+        '@media print{.admonition-title:after{content:"\\f05a"}}'
+        ".x{color:red}"
+        ':root{--pst-icon-bell:"\uf0f3"}'
+    )
+    kept, glyphs = icon_fonts.keep_used_icons(css, {"fa-github"})
+    assert kept == (
+        '.fa-github:before{content:"\\f09b"}'
+        '@media print{.admonition-title:after{content:"\\f05a"}}'
+        ".x{color:red}"
+        ':root{--pst-icon-bell:"\uf0f3"}'
+    )
+    assert glyphs == {0xF09B, 0xF05A, 0xF0F3}
+
+
+#: After ``id``'s heading is scrolled to the top of the window: the links
+#: the contents list marks, and the section a reader is in, found from the
+#: sections' boxes: the last of the list's sections, in the page's order,
+#: that reaches into the top 40 % of the window.
+MARKED_AFTER_SCROLL = """async id => {
+  document.getElementById(id).scrollIntoView();
+  await new Promise(r => setTimeout(r, 500));
+  const band = 0.4 * innerHeight;
+  const reading = [...document.querySelectorAll('#pst-page-toc-nav a')]
+    .map(a => document.getElementById(a.hash.slice(1)))
+    .filter(s => { const box = s.getBoundingClientRect();
+                   return box.top < band && box.bottom > 0; })
+    .sort((a, b) => a.compareDocumentPosition(b) & 4 ? -1 : 1).pop();
+  return {reading: reading.id,
+          marked: [...document.querySelectorAll('#pst-page-toc-nav a.active')]
+            .map(a => [a.hash.slice(1), a.getAttribute('aria-current')])};
+}"""
+
+
+def test_contents_list_marks_the_section_being_read(built_book):
+    """The page's contents list follows the reader (``toc_spy.js``), and
+    Bootstrap's ScrollSpy, which laid out every section on load, is gone."""
+    doc = "book/training"
+    assert not page(built_book, doc).body.has_attr("data-bs-spy")
+    html = built_book / "html"
+    with serve_site(html) as site, offline_chromium() as (new_context, _):
+        tab = new_context(viewport={"width": 1400, "height": 900}).new_page()
+        tab.goto(f"{site}/{doc}.html", wait_until="load")
+        tab.wait_for_load_state("networkidle")
+        ids = tab.eval_on_selector_all(
+            "#pst-page-toc-nav a.nav-link",
+            "links => links.map(a => a.hash.slice(1))",
+        )
+        assert len(ids) >= 4, ids
+        readings = set()
+        for id_ in ids:
+            found = tab.evaluate(MARKED_AFTER_SCROLL, id_)
+            assert found["marked"] == [[found["reading"], "location"]], (
+                id_,
+                found,
+            )
+            readings.add(found["reading"])
+        assert len(readings) >= 4, readings
+
+
+#: Each code or output block: (scrolls, has a tab stop), after every
+#: section is laid out.
+TAB_STOPS = """async () => {
+  document.querySelectorAll('section').forEach(
+    s => s.style.contentVisibility = 'visible');
+  await new Promise(r => setTimeout(r, 500));
+  return [...document.querySelectorAll('pre, .cell_output > .output')]
+    .filter(e => e.getClientRects().length)
+    .map(e => [e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight,
+               e.tabIndex === 0]);
+}"""
+
+
+def test_scrolling_blocks_can_be_reached_with_the_keyboard(built_book):
+    """The theme's tab stops, given as each block is laid out: a block a
+    reader has to scroll has one, and no other block does."""
+    html = built_book / "html"
+    with serve_site(html) as site, offline_chromium() as (new_context, _):
+        tab = new_context(viewport=PHONE).new_page()
+        tab.goto(f"{site}/book/training.html", wait_until="load")
+        tab.wait_for_load_state("networkidle")
+        blocks = tab.evaluate(TAB_STOPS)
+    assert any(scrolls for scrolls, _ in blocks), "no block scrolls"
+    assert any(not scrolls for scrolls, _ in blocks), "every block scrolls"
+    wrong = [
+        i for i, (scrolls, stop) in enumerate(blocks) if scrolls != stop
+    ]
+    assert not wrong, (
+        f"blocks whose tab stop is wrong: {wrong} of {len(blocks)}"
+    )
+
+
+def test_figures_load_when_the_reader_comes_near(built_book):
+    """Every figure of every chapter loads lazily, with its size reserved."""
+    eager = []
+    for doc in chapters():
+        for img in page(built_book, doc).select("article img"):
+            if img.get("loading") != "lazy" or not img.get("height"):
+                eager.append(f"{doc}: {img.get('src')}")
+    assert not eager, f"figures loaded eagerly or unsized: {eager}"
