@@ -77,9 +77,8 @@ def _book_figures() -> None:
         paper = Image.new("RGBA", rgba.size, "white")
         image = Image.alpha_composite(paper, rgba).convert("RGB")
         size = smallest_font_pt(fig)
-        chunk = (
-            PngInfo()
-        )  # points in the 2x PNG's pixels (72 points an inch)
+        chunk = PngInfo()
+        # the size in points, in the 2x PNG's pixels (72 points an inch)
         chunk.add_text(
             smallest_text,
             "none" if size is None else f"{size * 2 * fig.dpi / 72:.3f}",
