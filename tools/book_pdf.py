@@ -46,6 +46,9 @@ ASSEMBLE = """async () => {
   document.title = document.querySelector('.logo__title, title').textContent.trim();
   document.body.getBoundingClientRect();  // lay out the maths just put in ...
   await document.fonts.ready;  // ... and wait for the KaTeX fonts it asks for
+  // Figures load lazily (_ext/figures.py): decode() of one far below the
+  // screen would wait for a scroll that never comes.
+  for (const img of document.images) img.loading = 'eager';
   await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
   return links.length;
 }"""
