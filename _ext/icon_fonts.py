@@ -92,6 +92,7 @@ def subset_font(source: Path, target: Path, glyphs: set[int]) -> None:
 
 
 def only_used_icons(app: Sphinx, exception) -> None:
+    """The site's theme style sheet and Font Awesome fonts, cut."""
     outdir = Path(app.outdir)
     css = outdir / THEME_CSS
     if exception or app.builder.format != "html" or not css.is_file():
@@ -99,13 +100,13 @@ def only_used_icons(app: Sphinx, exception) -> None:
     used = classes_named(outdir)
     original = theme_file(THEME_CSS.relative_to("_static"))
     text, glyphs = keep_used_icons(original.read_text(encoding="utf8"), used)
-    for other in (outdir / "_static").rglob(
-        "*.css"
-    ):  # sphinx-exercise's, say
+    # the glyphs the other style sheets draw (sphinx-exercise's, say)
+    for other in (outdir / "_static").rglob("*.css"):
         if other != css:
-            glyphs |= keep_used_icons(
+            _, drawn = keep_used_icons(
                 other.read_text(encoding="utf8"), used
-            )[1]
+            )
+            glyphs |= drawn
     css.write_text(text.replace(*FONT_DISPLAY), encoding="utf8")
     for font in (outdir / "_static" / FONTS).glob("*.woff2"):
         subset_font(theme_file(FONTS / font.name), font, glyphs)
