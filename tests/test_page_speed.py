@@ -6,7 +6,7 @@ import re
 
 import icon_fonts
 import pytest
-from browser import offline_chromium, serve_site
+from browser import offline_chromium, open_page, serve_site
 from fontTools.ttLib import TTFont
 from helpers import chapters, page
 
@@ -78,8 +78,7 @@ def test_no_chapter_shifts_its_layout_on_a_phone(built_book):
         for doc in chapters():
             context = new_context(viewport=PHONE)
             tab = context.new_page()
-            tab.goto(f"{site}/{doc}.html", wait_until="load")
-            tab.wait_for_load_state("networkidle")
+            open_page(tab, f"{site}/{doc}.html")
             tab.evaluate("document.fonts.ready")
             shifts = tab.evaluate(LAYOUT_SHIFTS)
             if shifts["total"] > 0.1:
@@ -158,8 +157,7 @@ def test_every_icon_is_in_the_cut_icon_fonts(built_book):
     with serve_site(html) as site, offline_chromium() as (new_context, _):
         tab = new_context().new_page()
         for doc in ["index", *chapters()]:
-            tab.goto(f"{site}/{doc}.html", wait_until="load")
-            tab.wait_for_load_state("networkidle")
+            open_page(tab, f"{site}/{doc}.html")
             for family, weight_, point in tab.evaluate(ICON_GLYPHS):
                 drawn.add(point)
                 if point not in cmaps[font_for(family, weight_)]:
@@ -215,8 +213,7 @@ def test_contents_list_marks_the_section_being_read(built_book):
     html = built_book / "html"
     with serve_site(html) as site, offline_chromium() as (new_context, _):
         tab = new_context(viewport={"width": 1400, "height": 900}).new_page()
-        tab.goto(f"{site}/{doc}.html", wait_until="load")
-        tab.wait_for_load_state("networkidle")
+        open_page(tab, f"{site}/{doc}.html")
         ids = tab.eval_on_selector_all(
             "#pst-page-toc-nav a.nav-link",
             "links => links.map(a => a.hash.slice(1))",
@@ -252,8 +249,7 @@ def test_scrolling_blocks_can_be_reached_with_the_keyboard(built_book):
     html = built_book / "html"
     with serve_site(html) as site, offline_chromium() as (new_context, _):
         tab = new_context(viewport=PHONE).new_page()
-        tab.goto(f"{site}/book/training.html", wait_until="load")
-        tab.wait_for_load_state("networkidle")
+        open_page(tab, f"{site}/book/training.html")
         blocks = tab.evaluate(TAB_STOPS)
     assert any(scrolls for scrolls, _ in blocks), "no block scrolls"
     assert any(not scrolls for scrolls, _ in blocks), "every block scrolls"
