@@ -26,7 +26,7 @@ theme's ``theme.css``, whose only content is an ``@import`` of it (a second
 round trip before the first paint), drops the theme's preloads of its two
 deferred scripts (fetched first, before the page's own text could paint),
 and leaves out Bootstrap's ScrollSpy, which asked every section's size in
-turn for the same 0.6 s: ``_static/toc_spy.js`` marks the section being
+turn in the same way (the two made one task): ``_static/toc_spy.js`` marks the section being
 read with an ``IntersectionObserver``, which lays out nothing.
 """
 
