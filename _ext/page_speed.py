@@ -108,8 +108,8 @@ def theme_file(relative: Path | str) -> Path:
     if not source.is_file():
         raise ExtensionError(
             f"{source} is missing: pydata-sphinx-theme changed. Pin it as "
-            "requirements.in does, or update _ext/page_speed.py and "
-            "_ext/icon_fonts.py for the new theme."
+            "requirements.in does, or update _ext/page_speed.py, "
+            "_ext/used_css.py and _ext/icon_fonts.py for the new theme."
         )
     return source
 

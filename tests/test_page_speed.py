@@ -6,7 +6,9 @@ import re
 
 import icon_fonts
 import pytest
-from browser import offline_chromium, open_page, serve_site
+import tinycss2
+import used_css
+from browser import offline_chromium, open_page, serve_site, site_pages
 from fontTools.ttLib import TTFont
 from helpers import chapters, page
 
@@ -168,22 +170,149 @@ def test_every_icon_is_in_the_cut_icon_fonts(built_book):
     assert not missing, f"icons the cut fonts lack: {missing}"
 
 
-def test_icon_rules_of_icons_no_page_names_are_dropped():
+def test_icon_glyphs_are_found_by_code_point_or_as_characters():
     css = (
         '.fa-github:before{content:"\\f09b"}'
-        '.fa-ad:before,.fa-rectangle-ad:before{content:"\\f641"}'
         '@media print{.admonition-title:after{content:"\\f05a"}}'
         ".x{color:red}"
         ':root{--pst-icon-bell:"\uf0f3"}'
     )
-    kept, glyphs = icon_fonts.keep_used_icons(css, {"fa-github"})
-    assert kept == (
-        '.fa-github:before{content:"\\f09b"}'
-        '@media print{.admonition-title:after{content:"\\f05a"}}'
-        ".x{color:red}"
-        ':root{--pst-icon-bell:"\uf0f3"}'
+    assert icon_fonts.glyphs_drawn(css) == {0xF09B, 0xF05A, 0xF0F3}
+
+
+def test_rules_no_element_can_match_are_dropped(tmp_path):
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "page.html").write_text(
+        '<p class="lead" id="intro"><i class="fa-github"></i></p>'
+        '<div class="collapse"></div>'
     )
-    assert glyphs == {0xF09B, 0xF05A, 0xF0F3}
+    (tmp_path / "_static" / "tip.js").write_text(
+        "e.classList.add('show');"
+        "t.classList.add(`bs-${this.NAME}-auto`, `${size}-0`, `fa-${icon}`)"
+    )
+    css = (
+        '@charset "UTF-8";'
+        ".lead,.display-1{font-size:2rem}"
+        ".modal.show .modal-dialog{transform:none}"
+        ".collapse.show{display:block}"
+        ".bs-tooltip-auto,.mt-0{margin:0}"
+        "#intro>p,#outro{color:red}"
+        '.fa-github:before{content:"x"}.fa-ad:before{content:"y"}'
+        "@media (min-width:576px){.display-1{font-size:5rem}}"
+        "@media print{.lead{color:#000}}"
+        "@font-face{font-family:X}"
+        ":root{--pst-a:1}"
+        "a:not(.unused),[class*=col-]{color:blue}"
+        "@keyframes spin{0%{opacity:0}to{opacity:1}}"
+    )
+    used = used_css.names_used(tmp_path)
+    kept = used_css.keep_used_rules(tinycss2.parse_stylesheet(css), used)
+    assert tinycss2.serialize(kept) == (
+        '@charset "UTF-8";'
+        ".lead{font-size:2rem}"
+        ".collapse.show{display:block}"
+        ".bs-tooltip-auto{margin:0}"
+        "#intro>p{color:red}"
+        '.fa-github:before{content:"x"}'
+        "@media print{.lead{color:#000}}"
+        "@font-face{font-family:X}"
+        ":root{--pst-a:1}"
+        "a:not(.unused),[class*=col-]{color:blue}"
+        "@keyframes spin{0%{opacity:0}to{opacity:1}}"
+    )
+
+
+#: Every class and id that an element of the page wears while it is open,
+#: those scripts add later included (tooltips, menus, dark mode, dialogs).
+WORN = """(() => {
+  const worn = window.__worn = new Set();
+  const note = e => {
+    if (e.nodeType !== 1) return;
+    e.classList.forEach(c => worn.add(c));
+    if (e.id) worn.add(e.id);
+  };
+  new MutationObserver(records => records.forEach(r => {
+    note(r.target);
+    r.addedNodes.forEach(n => {
+      note(n);
+      if (n.querySelectorAll) n.querySelectorAll('*').forEach(note);
+    });
+  })).observe(document, {subtree: true, childList: true, attributes: true,
+                         attributeFilter: ['class', 'id']});
+})()"""
+
+
+def wear_what_readers_can(tab, phone: bool) -> None:
+    """Open what a reader opens: tooltips, each menu, the colour modes, the
+    search dialog and, on a phone, both sidebars; then read to the end."""
+    tab.hover(".theme-switch-button")
+    tab.locator(".tooltip").wait_for()
+    for _ in range(3):
+        tab.click(".theme-switch-button")
+    for menu in tab.locator(
+        ".article-header-buttons .dropdown-toggle"
+    ).all():
+        menu.click()
+        tab.keyboard.press("Escape")
+    if "/search.html" not in tab.url:  # which searches in its own field
+        tab.locator(".search-button__button:visible").first.click()
+        tab.locator("#pst-search-dialog[open]").wait_for()
+        tab.keyboard.type("gradient")
+        tab.keyboard.press("Escape")
+    if phone:
+        for toggle in (".primary-toggle", ".secondary-toggle"):
+            if tab.locator(toggle).is_visible():
+                tab.click(toggle)
+                tab.keyboard.press("Escape")
+    tab.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    tab.wait_for_timeout(300)
+
+
+def selectors_of(css: str) -> list[list]:
+    """Every selector of a style sheet, those inside ``@media`` included."""
+    found, rules = [], tinycss2.parse_stylesheet(css)
+    while rules:
+        rule = rules.pop()
+        if rule.type == "qualified-rule":
+            found += used_css.selectors(rule.prelude)
+        elif rule.type == "at-rule" and rule.lower_at_keyword in (
+            used_css.GROUPS
+        ):
+            rules += tinycss2.parse_rule_list(rule.content or [])
+    return found
+
+
+def test_every_rule_a_page_can_match_is_kept(built_book):
+    """The site's theme style sheet is cut to under half of the theme's, and
+    keeps every selector that needs only classes and ids some element wore
+    while a reader used the page: on every page of the site, at a phone's
+    width and a laptop's."""
+    html = built_book / "html"
+    worn: set[str] = set()
+    with serve_site(html) as site, offline_chromium() as (new_context, _):
+        for viewport in (PHONE, {"width": 1280, "height": 900}):
+            context = new_context(viewport=viewport)
+            context.add_init_script(WORN)
+            tab = context.new_page()
+            for path in site_pages(html):
+                if path == "index.html":  # a redirect to book/index.html
+                    continue
+                open_page(tab, f"{site}/{path}?q=gradient")
+                wear_what_readers_can(tab, viewport is PHONE)
+                worn |= set(tab.evaluate("[...window.__worn]"))
+            context.close()
+    original = used_css.theme_file("styles/pydata-sphinx-theme.css")
+    site_css = (html / used_css.THEME_CSS).read_text(encoding="utf8")
+    assert len(site_css) < len(original.read_text(encoding="utf8")) / 2
+    assert {"show", "active", "bs-tooltip-auto"} <= worn, worn
+    kept = {tinycss2.serialize(s).strip() for s in selectors_of(site_css)}
+    lost = sorted(
+        serialized
+        for selector in selectors_of(original.read_text(encoding="utf8"))
+        if set(used_css.required(selector)) <= worn
+        if (serialized := tinycss2.serialize(selector).strip()) not in kept
+    )
+    assert not lost, f"rules that pages can match, dropped: {lost[:20]}"
 
 
 #: After ``id``'s heading is scrolled to the top of the window: the links
