@@ -6,15 +6,11 @@ for one GitHub logo) and parsed 84 kB of icon rules before its first paint. On
 a phone's slow network the fonts took about 1.7 s of that first paint
 (Lighthouse, mobile: First Contentful Paint 3.8 s with them, 2.1 s without).
 When the build ends, after ``_ext/used_css.py`` has dropped the rules of the
-icons that no page or script names, this extension rewrites the site's fonts:
-
-* they keep the glyphs that the site's style sheets still draw, by class
-  (``fa-github``) or without one (the theme's admonition and link icons,
-  sphinx-exercise's pencil), cut from the theme's own files (a rebuild never
-  subsets a subset);
-* they are drawn with ``font-display: swap``: the theme ships ``block``,
-  which hides a page's icons, and text that shares their font, for up to
-  three seconds.
+icons that no page or script names (and set the fonts to swap in), this
+extension rewrites the site's fonts: they keep the glyphs that the site's
+style sheets still draw, by class (``fa-github``) or without one (the theme's
+admonition and link icons, sphinx-exercise's pencil), cut from the theme's
+own files (a rebuild never subsets a subset).
 """
 
 import re
@@ -33,7 +29,6 @@ GLYPH = re.compile(
     r"\\([eEfF][0-9a-fA-F]{3}|[fF][0-9a-fA-F]{4}|10[0-9a-fA-F]{4})\b"
     "|([\ue000-\uf8ff\U000f0000-\U0010ffff])"
 )
-FONT_DISPLAY = ("font-display:block", "font-display:swap")
 
 
 def glyphs_drawn(css: str) -> set[int]:
@@ -61,10 +56,6 @@ def only_used_icons(app: Sphinx, exception) -> None:
     css = outdir / THEME_CSS
     if exception or app.builder.format != "html" or not css.is_file():
         return
-    css.write_text(
-        css.read_text(encoding="utf8").replace(*FONT_DISPLAY),
-        encoding="utf8",
-    )
     glyphs = set().union(
         *(
             glyphs_drawn(sheet.read_text(encoding="utf8"))

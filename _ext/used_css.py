@@ -22,7 +22,10 @@ built page and no script of the site contains (the way PurgeCSS decides):
   and every rule without a selector (``@font-face``, ``:root``'s variables,
   ``@keyframes``), stays.
 
-The fonts that the remaining rules draw are cut by ``_ext/icon_fonts.py``.
+Font Awesome's fonts are drawn with ``font-display: swap``: the theme ships
+``block``, which hides a page's icons, and text that shares their font, for
+up to three seconds. The fonts themselves are cut to what the remaining
+rules draw by ``_ext/icon_fonts.py``.
 """
 
 import re
@@ -43,6 +46,7 @@ WORD = re.compile(r"[\w-]+")
 TEMPLATE = re.compile(r"([\w-]*)\$\{[^}]*\}([\w-]*)")
 #: At-rules whose block holds rules (``@media``) rather than declarations.
 GROUPS = {"media", "supports", "layer", "container"}
+FONT_DISPLAY = ("font-display:block", "font-display:swap")
 
 
 def names_used(outdir: Path) -> Callable[[str], bool]:
@@ -122,7 +126,9 @@ def only_used_rules(app: Sphinx, exception) -> None:
     original = theme_file(THEME_CSS.relative_to("_static"))
     rules = tinycss2.parse_stylesheet(original.read_text(encoding="utf8"))
     kept = keep_used_rules(rules, names_used(outdir))
-    css.write_text(tinycss2.serialize(kept), encoding="utf8")
+    css.write_text(
+        tinycss2.serialize(kept).replace(*FONT_DISPLAY), encoding="utf8"
+    )
 
 
 def setup(app: Sphinx) -> dict:
