@@ -11,21 +11,29 @@ from pathlib import Path
 
 import pytest
 import torch
+from torch.nn.functional import binary_cross_entropy
 
 from coursesite import runs
 from coursesite.fingerprint import Package, imported_names
 from dlcourse.gan import to_pixels
-from dlcourse.training import accuracy, mnist_tensors
+from dlcourse.training import accuracy, evaluate, hold_out, mnist_tensors
 
 #: A hundred steps on a subset: seconds on a CPU.
 TINY = dataclasses.replace(
     runs.RECIPES["improved"],
-    batch_size=20,
-    lr=1e-3,
-    epochs=1,
+    train_args=dict(batch_size=20, lr=1e-3, epochs=1),
     subset=2000,
-    validation=1000,
+    validation_subset=1000,
 )
+
+
+def tiny(name: str, **train_args) -> runs.Recipe:
+    """A committed recipe cut to one epoch on a few images."""
+    recipe = runs.RECIPES[name]
+    args = recipe.train_args | {"epochs": 1} | train_args
+    return dataclasses.replace(
+        recipe, train_args=args, subset=1280, validation_subset=500
+    )
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +71,9 @@ def test_key_changes_with_the_recipe_the_code_and_the_data():
     key = runs.cache_key(record, code, data)
     assert runs.cache_key(dict(record), dict(code), data) == key
     for changed in (
-        runs.recipe_record(dataclasses.replace(TINY, lr=1e-4)),
+        runs.recipe_record(
+            dataclasses.replace(TINY, train_args={"lr": 1e-4})
+        ),
         runs.recipe_record(dataclasses.replace(TINY, seed=1)),
         runs.recipe_record(runs.RECIPES["dense"]),
     ):
@@ -87,10 +97,22 @@ def test_the_key_covers_every_module_the_model_imports():
 
 def test_the_recipe_record_names_real_functions():
     record = runs.recipe_record(runs.RECIPES["gan"])
-    assert record["type"] == "dlcourse.gan.Recipe"
-    assert record["build"] == "dlcourse.gan.build"
-    assert record["fit"] == "dlcourse.gan.fit"
-    assert record["noise_dim"] == 64
+    assert record["type"] == "coursesite.runs.Recipe"
+    assert record["model"] == "dlcourse.gan.Generator"
+    assert record["train"] == "dlcourse.gan.train"
+    assert record["model_args"] == {"noise_dim": 64}
+    vae = runs.recipe_record(runs.RECIPES["vae"])
+    assert vae["train_args"]["loss_fn"] == "dlcourse.vae.vae_loss"
+
+
+def test_the_key_covers_the_functions_a_recipe_passes_as_arguments():
+    """The VAE trains with the autoencoder's loop and its own loss: both
+    modules are in its key, and augmentation's module in that run's."""
+    assert {"dlcourse.vae", "dlcourse.autoencoder"} <= set(
+        runs.code_fingerprint(runs.RECIPES["vae"])
+    )
+    augmented = runs.RECIPES["small-augment"]
+    assert "dlcourse.regularisation" in runs.code_fingerprint(augmented)
 
 
 # --- tiny real runs ----------------------------------------------------------
@@ -99,9 +121,10 @@ def test_the_recipe_record_names_real_functions():
 def test_tiny_run_lowers_the_loss_and_loads(tiny_run):
     run = runs.load("tiny", root=tiny_run, recipe=TINY)
     losses = run.metrics["batch_loss"]
-    assert len(losses) == TINY.subset // TINY.batch_size
+    assert len(losses) == TINY.subset // TINY.train_args["batch_size"]
     assert sum(losses[-10:]) < 0.6 * sum(losses[:10])
-    assert len(run.metrics["epoch_validation"]) == TINY.epochs
+    for key in ("train_accuracy", "validation_loss", "validation_accuracy"):
+        assert len(run.metrics[key]) == TINY.train_args["epochs"]
     images, labels = mnist_tensors(train=False)
     assert accuracy(run.model, images, labels) == pytest.approx(
         run.metrics["test_accuracy"], abs=1e-6
@@ -112,15 +135,11 @@ def test_tiny_run_lowers_the_loss_and_loads(tiny_run):
 
 def test_tiny_dense_autoencoder_and_gan_runs_train_and_load(tmp_path):
     recipes = {
-        "tiny-dense": dataclasses.replace(
-            runs.RECIPES["dense"], epochs=1, subset=1000
-        ),
-        "tiny-ae": dataclasses.replace(
-            runs.RECIPES["autoencoder-2d"], epochs=1, subset=1280
-        ),
-        "tiny-gan": dataclasses.replace(
-            runs.RECIPES["gan"], epochs=1, subset=640
-        ),
+        "tiny-dense": tiny("dense"),
+        "tiny-ae": tiny("autoencoder-2d"),
+        "tiny-vae": tiny("vae"),
+        "tiny-gan": tiny("gan"),
+        "tiny-augment": tiny("small-augment", batch_size=640),
     }
     for name, recipe in recipes.items():
         runs.train(name, root=tmp_path, device="cpu", recipe=recipe)
@@ -132,8 +151,15 @@ def test_tiny_dense_autoencoder_and_gan_runs_train_and_load(tmp_path):
     ae = loaded["tiny-ae"]
     assert ae.metrics["batch_loss"][-1] < ae.metrics["batch_loss"][0]
     assert ae.model.encode(torch.zeros(3, 1, 28, 28)).shape == (3, 2)
+    assert "test_loss" in loaded["tiny-vae"].metrics
+    assert loaded["tiny-vae"].model.encode(torch.zeros(3, 1, 28, 28))[
+        0
+    ].shape == (3, 2)
+    augmented = loaded["tiny-augment"].metrics
+    assert len(augmented["batch_loss"]) == 2
+    assert "test_accuracy" not in augmented
     g = loaded["tiny-gan"]
-    assert len(g.metrics["batch_d_loss"]) == 640 // 64
+    assert len(g.metrics["batch_d_loss"]) == 1280 // 64
     assert g.metrics["sample_epochs"] == [1]
     assert g.tensors["samples"].shape == (1, 64, 1, 28, 28)
 
@@ -271,7 +297,7 @@ def test_an_interruption_during_training_leaves_the_old_run(copy):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    recipe = dataclasses.replace(TINY, fit=interrupted)
+    recipe = dataclasses.replace(TINY, train=interrupted)
     with pytest.raises(KeyboardInterrupt):
         runs.train("tiny", root=copy.parent, device="cpu", recipe=recipe)
     assert {f.name: f.read_bytes() for f in copy.iterdir()} == before
@@ -386,17 +412,33 @@ def test_every_recipe_has_a_committed_run():
     ) == sorted(runs.RECIPES)
 
 
-def classifiers() -> list[str]:
-    """The runs whose model is a digit classifier (a CNN or the dense
-    network)."""
+def classifiers(tested: bool) -> list[str]:
+    """The runs whose model is a digit classifier, and whose recipe scores
+    the test images (or not)."""
     return [
         name
         for name, recipe in runs.RECIPES.items()
-        if recipe.build.__module__ in ("dlcourse.cnn", "dlcourse.dense")
+        if recipe.test is tested
+        and recipe.train.__module__ in ("dlcourse.cnn", "dlcourse.dense")
     ]
 
 
-@pytest.mark.parametrize("name", classifiers())
+@pytest.mark.parametrize("name", classifiers(tested=False))
+def test_committed_validation_accuracy_matches_a_fresh_evaluation(name):
+    """The runs that never see the test set: their last recorded
+    validation accuracy, from the loaded weights."""
+    run = runs.load(name)
+    recipe = runs.RECIPES[name]
+    _, (images, labels) = hold_out(mnist_tensors(train=True))
+    n = recipe.validation_subset
+    assert accuracy(run.model, images[:n], labels[:n]) == pytest.approx(
+        run.metrics["validation_accuracy"][-1],
+        abs=2e-4 * 10_000 / len(labels[:n]),
+    )
+    assert "test_accuracy" not in run.metrics
+
+
+@pytest.mark.parametrize("name", classifiers(tested=True))
 def test_committed_classifier_accuracy_matches_a_fresh_evaluation(name):
     run = runs.load(name)
     images, labels = mnist_tensors(train=False)
@@ -407,14 +449,16 @@ def test_committed_classifier_accuracy_matches_a_fresh_evaluation(name):
     )
 
 
-@pytest.mark.parametrize("name", ["autoencoder-2d", "autoencoder-32d"])
+@pytest.mark.parametrize(
+    "name", ["autoencoder-2d", "autoencoder-32d", "vae"]
+)
 def test_committed_autoencoder_test_loss_matches_a_fresh_evaluation(name):
     run = runs.load(name)
     images, _ = mnist_tensors(train=False)
-    with torch.no_grad():
-        loss = torch.nn.functional.binary_cross_entropy(
-            run.model(images), images
-        ).item()
+    loss_fn = runs.RECIPES[name].train_args.get(
+        "loss_fn", binary_cross_entropy
+    )
+    loss = evaluate(run.model, loss_fn, (images, images))["loss"]
     assert loss == pytest.approx(run.metrics["test_loss"], rel=1e-3)
 
 

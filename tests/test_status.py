@@ -40,7 +40,13 @@ def test_committed_runs_are_current_with_their_metrics(committed):
     accuracy = json.loads(
         (committed / "lecture" / "metrics.json").read_text()
     )["test_accuracy"]
-    assert lecture["metrics"] == {"test_accuracy": accuracy}
+    assert lecture["metrics"]["test_accuracy"] == accuracy
+    assert set(lecture["metrics"]) == {
+        "test_loss",
+        "test_accuracy",
+        "validation_loss",
+        "validation_accuracy",
+    }
     table = runs_table(list(rows.values()))
     assert f"| `lecture` | current | {lecture['device']} |" in table
     assert f"{accuracy:.2%}" in table

@@ -9,16 +9,19 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Subset
 
-from coursesite import runs, speed
+from coursesite import speed
 from coursesite.speed import channels_last
 from dlcourse.cnn import LectureCNN
 from dlcourse.data import mnist
 from dlcourse.training import (
     accuracy,
+    best_epoch,
+    evaluate,
+    fit,
+    hold_out,
     mnist_tensors,
     predict,
     shuffled_batches,
-    split,
     train_epoch,
     train_epoch_dataloader,
 )
@@ -74,8 +77,7 @@ def test_tensor_loop_equals_the_dataloader_loop_on_the_same_batches():
         fast = train_epoch(
             *models[1],
             loss_fn,
-            images[:N],
-            labels[:N],
+            (images[:N], labels[:N]),
             BATCH,
             torch.Generator().manual_seed(1),
         )
@@ -211,10 +213,96 @@ def test_predict_tests_in_eval_mode_and_puts_the_mode_back():
 
 
 def test_validation_is_held_out_of_the_training_images():
-    recipe = runs.RECIPES["lecture"]
-    (train, _), (validation, _) = split(recipe, "cpu")
-    images, _ = mnist_tensors(train=True)
+    images, labels = mnist_tensors(train=True)
+    (train, _), (validation, _) = hold_out((images, labels))
     assert len(train) + len(validation) == len(images) == 60000
-    assert len(validation) == recipe.validation == 10000
     assert torch.equal(validation, images[-10000:])
     assert torch.equal(train, images[:50000])
+
+
+def test_augment_draws_a_new_transform_for_every_image():
+    """One random transform applied to a whole batch is not augmentation:
+    the same image, repeated, must come out changed in different ways."""
+    calls = []
+
+    def shift(image):
+        calls.append(image.shape)
+        return torch.roll(image, int(torch.randint(-3, 4, ())), dims=2)
+
+    seen = []
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    original = model.forward
+    model.forward = lambda x: seen.append(x.clone()) or original(x)
+    image = mnist_tensors(train=False)[0][:1]
+    data = (image.repeat(8, 1, 1, 1), torch.zeros(8, dtype=torch.long))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.0)
+    torch.manual_seed(0)
+    train_epoch(
+        model,
+        optimizer,
+        nn.CrossEntropyLoss(),
+        data,
+        8,
+        torch.Generator(),
+        shift,
+    )
+    assert calls == [(1, 28, 28)] * 8
+    distinct = {tuple(x.flatten().tolist()) for x in seen[0]}
+    assert len(distinct) > 1
+
+
+def test_evaluate_scores_in_eval_mode_and_counts_accuracy_for_labels_only():
+    model = nn.Sequential(nn.Flatten(), nn.Dropout(0.9), nn.Linear(784, 10))
+    images = mnist_tensors(train=False)[0][:50]
+    labels = torch.arange(50) % 10
+    loss_fn = nn.CrossEntropyLoss()
+    first = evaluate(model, loss_fn, (images, labels), batch_size=7)
+    again = evaluate(model, loss_fn, (images, labels), batch_size=7)
+    model.eval()
+    with torch.no_grad():
+        whole = loss_fn(model(images), labels).item()
+    assert model.training is False
+    assert abs(first["loss"] - whole) < 1e-5 and first == again
+    assert first["accuracy"] == accuracy(model, images, labels)
+    rebuild = evaluate(model, loss_fn, (images, images.flatten(1)[:, :10]))
+    assert set(rebuild) == {"loss"}
+
+
+def test_fit_records_both_sets_every_epoch_and_the_test_once():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    images, labels = mnist_tensors(train=False)
+    train, validation = (
+        (images[:100], labels[:100]),
+        (
+            images[100:150],
+            labels[100:150],
+        ),
+    )
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    history = fit(
+        model,
+        train,
+        validation,
+        3,
+        20,
+        optimizer,
+        nn.CrossEntropyLoss(),
+        lr_decay=0.5,
+        test=(images[150:200], labels[150:200]),
+    )
+    for name in ("train", "validation"):
+        assert len(history[f"{name}_loss"]) == 3
+        assert len(history[f"{name}_accuracy"]) == 3
+    assert len(history["batch_loss"]) == 3 * 5
+    assert history["train_loss"][-1] < history["train_loss"][0]
+    assert history["train_accuracy"][-1] == accuracy(model, *train)
+    assert history["test_accuracy"] == accuracy(
+        model, images[150:200], labels[150:200]
+    )
+    assert optimizer.param_groups[0]["lr"] == 0.5 * 0.5**3
+
+
+def test_best_epoch_is_the_best_validation_accuracy_else_the_lowest_loss():
+    assert best_epoch({"validation_accuracy": [0.5, 0.9, 0.8]}) == 2
+    assert best_epoch({"validation_loss": [3.0, 2.0, 1.0, 1.5]}) == 3

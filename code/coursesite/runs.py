@@ -22,6 +22,7 @@ Usage, from the repository root::
 """
 
 import argparse
+import contextlib
 import dataclasses
 import datetime
 import hashlib
@@ -33,7 +34,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -41,51 +42,135 @@ from torch import nn
 
 from coursesite import speed
 from coursesite.fingerprint import Package
-from dlcourse import REPO_ROOT, autoencoder, cnn, dense, gan
+from dlcourse import (
+    REPO_ROOT,
+    autoencoder,
+    cnn,
+    dense,
+    gan,
+    regularisation,
+    vae,
+)
 from dlcourse.data import DATA_ROOT, sha256
-from dlcourse.training import Recipe
+from dlcourse.training import hold_out, mnist_tensors
 
 #: Where the committed runs live.
 RUNS_ROOT = REPO_ROOT / "runs"
 
-#: The autoencoder with a 2-D code, small enough to draw.
-_AUTOENCODER = autoencoder.Recipe(
-    build=autoencoder.build,
-    fit=autoencoder.fit,
-    latent_dim=2,
-    batch_size=128,
-    lr=1e-3,
-    epochs=20,
-)
+
+@dataclass(frozen=True, kw_only=True)
+class Recipe:
+    """Everything that decides what a run ends with: the lesson's network
+    (``model(**model_args)``) and training function
+    (``train(model, train, validation, **train_args)``), and the data.
+
+    The network learns from the first ``subset`` training images (all when
+    None) and is scored after every epoch on the first ``validation_subset``
+    images of the 10,000 held out; when ``test`` is set, the test images
+    are scored once, at the end (``test=`` of the training function).
+    """
+
+    model: Callable[..., nn.Module]
+    train: Callable[..., dict]
+    model_args: dict = field(default_factory=dict)
+    train_args: dict = field(default_factory=dict)
+    seed: int = 0
+    subset: int | None = None
+    validation_subset: int | None = None
+    test: bool = True
+
+
+def _classifier(model: Callable[..., nn.Module], **train_args) -> Recipe:
+    """A digit classifier trained with the lecture's recipe: Adam on the
+    cross entropy (:func:`dlcourse.cnn.train`)."""
+    return Recipe(model=model, train=cnn.train, train_args=train_args)
+
+
+def _autoencoder(model: Callable[..., nn.Module], **model_args) -> Recipe:
+    """An autoencoder of the generative chapter, trained for 20 epochs."""
+    return Recipe(
+        model=model,
+        model_args=model_args,
+        train=autoencoder.train,
+        train_args=dict(epochs=20, batch_size=128, lr=1e-3),
+    )
+
+
+_REGULARISED = {"dropout": 0.5, "batch_norm": True}
+_SMALL = dict(epochs=50, batch_size=64, lr=1e-3)
+_IMPROVED = dict(epochs=5, batch_size=64, lr=1e-3, lr_decay=0.5)
 
 #: Every run the book uses, by name.
-RECIPES: dict[str, Recipe] = {
-    "lecture": Recipe(
-        build=cnn.build, fit=cnn.fit, batch_size=10, lr=1e-5, epochs=10
-    ),
-    "improved": Recipe(
-        build=cnn.build,
-        fit=cnn.fit,
-        batch_size=64,
-        lr=1e-3,
-        lr_decay=0.5,
-        epochs=5,
-    ),
-    "dense": Recipe(
-        build=dense.build, fit=dense.fit, batch_size=10, lr=3.0, epochs=30
-    ),
-    "autoencoder-2d": _AUTOENCODER,
-    # the same recipe with a code large enough to rebuild digits well
-    "autoencoder-32d": dataclasses.replace(_AUTOENCODER, latent_dim=32),
-    "gan": gan.Recipe(
-        build=gan.build,
-        fit=gan.fit,
-        noise_dim=64,
-        batch_size=64,
-        lr=2e-4,
-        epochs=20,
-    ),
-}
+RECIPES: dict[str, Recipe] = (
+    {
+        "lecture": _classifier(
+            cnn.LectureCNN, epochs=10, batch_size=10, lr=1e-5
+        ),
+        "improved": _classifier(cnn.LectureCNN, **_IMPROVED),
+        "dense": Recipe(
+            model=dense.dense_network,
+            train=dense.train,
+            train_args=dict(epochs=30, batch_size=10, lr=3.0),
+        ),
+        # the CNN's recipe and size, without convolution
+        "dense-relu": _classifier(dense.relu_network, **_IMPROVED),
+        "autoencoder-2d": _autoencoder(
+            autoencoder.Autoencoder, latent_dim=2
+        ),
+        # the same recipe with a code large enough to rebuild digits well
+        "autoencoder-32d": _autoencoder(
+            autoencoder.Autoencoder, latent_dim=32
+        ),
+        "vae": dataclasses.replace(
+            _autoencoder(vae.VAE, latent_dim=2),
+            train_args=dict(
+                epochs=20, batch_size=128, lr=1e-3, loss_fn=vae.vae_loss
+            ),
+        ),
+        "gan": Recipe(
+            model=gan.Generator,
+            model_args=dict(noise_dim=64),
+            train=gan.train,
+            train_args=dict(epochs=20, batch_size=64, lr=2e-4),
+            test=False,
+        ),
+    }
+    | {
+        # the generalisation chapter: 1,000 training images, one remedy each
+        f"small-{remedy}": Recipe(
+            model=regularisation.cnn,
+            model_args=model_args,
+            train=cnn.train,
+            train_args=_SMALL | train_args,
+            subset=1_000,
+            validation_subset=2_000,
+            test=False,
+        )
+        for remedy, model_args, train_args in [
+            ("none", {}, {}),
+            ("weight-decay", {}, {"weight_decay": 1e-3}),
+            ("dropout", {"dropout": 0.5}, {}),
+            ("augment", {}, {"augment": regularisation.augment}),
+            ("batch-norm", {"batch_norm": True}, {}),
+            ("combined", _REGULARISED, {"augment": regularisation.augment}),
+        ]
+    }
+    | {
+        # what helped on the small set, applied to all 50,000 images
+        "full-regularised": Recipe(
+            model=regularisation.cnn,
+            model_args=_REGULARISED,
+            train=cnn.train,
+            train_args=dict(
+                epochs=10,
+                batch_size=64,
+                lr=1e-3,
+                lr_decay=0.7,
+                augment=regularisation.augment,
+            ),
+        ),
+    }
+)
 
 #: The files a run always has besides ``run.json``.
 REQUIRED = {"weights.pt", "metrics.json"}
@@ -119,10 +204,20 @@ def retrain_command(name: str) -> str:
 
 
 def _qualified(value: object) -> object:
-    """A function as ``module.name``; any other value as it is."""
+    """A function or class as ``module.name``, the values of a dict alike;
+    any other value as it is."""
+    if isinstance(value, dict):
+        return {k: _qualified(v) for k, v in value.items()}
     if isinstance(value, Callable):
         return f"{value.__module__}.{value.__qualname__}"
     return value
+
+
+def _callables(recipe: Recipe) -> list[Callable]:
+    """The functions and classes a recipe names, its arguments' included."""
+    values = [getattr(recipe, f.name) for f in dataclasses.fields(recipe)]
+    values += [*recipe.model_args.values(), *recipe.train_args.values()]
+    return [v for v in values if isinstance(v, Callable)]
 
 
 def recipe_record(recipe: Recipe) -> dict:
@@ -138,7 +233,7 @@ def code_fingerprint(recipe: Recipe) -> dict[str, str]:
     """{module: hash} of every course module that building and training
     the recipe's model imports."""
     package = Package("dlcourse")
-    modules = {recipe.build.__module__, recipe.fit.__module__}
+    modules = {f.__module__ for f in _callables(recipe)}
     return package.fingerprint(package.closure(modules))
 
 
@@ -225,19 +320,26 @@ def train(
     )
     # the initial weights, and any other random draw, follow the seed
     torch.manual_seed(recipe.seed)
-    model = recipe.build(recipe).to(device)
+    model = recipe.model(**recipe.model_args).to(device)
     start = time.perf_counter()
-    if fast:
-        with speed.channels_last(model):
-            metrics, tensors = recipe.fit(model, recipe, device)
-    else:
-        metrics, tensors = recipe.fit(model, recipe, device)
+    with speed.channels_last(model) if fast else contextlib.nullcontext():
+        history = recipe.train(
+            model,
+            *_data(recipe, device),
+            seed=recipe.seed,
+            **_test(recipe, device),
+            **recipe.train_args,
+        )
     wall = time.perf_counter() - start
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=root, prefix=f".{name}.tmp-"))
     tmp.chmod(0o755)
     try:
         torch.save(_portable(model.state_dict()), tmp / "weights.pt")
+        tensors = {
+            k: v for k, v in history.items() if isinstance(v, torch.Tensor)
+        }
+        metrics = {k: v for k, v in history.items() if k not in tensors}
         if tensors:
             torch.save(_portable(tensors), tmp / "tensors.pt")
         (tmp / "metrics.json").write_text(json.dumps(_rounded(metrics)))
@@ -254,6 +356,22 @@ def train(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return root / name
+
+
+def _data(recipe: Recipe, device: torch.device) -> tuple[tuple, tuple]:
+    """The training and validation images and labels a recipe asks for,
+    on ``device``."""
+    (images, labels), (val_images, val_labels) = hold_out(
+        mnist_tensors(train=True, device=device)
+    )
+    n, m = recipe.subset, recipe.validation_subset
+    return (images[:n], labels[:n]), (val_images[:m], val_labels[:m])
+
+
+def _test(recipe: Recipe, device: torch.device) -> dict:
+    """``test=`` for the training function, when the recipe scores the test
+    images."""
+    return {"test": mnist_tensors(False, device)} if recipe.test else {}
 
 
 def _provenance(device: torch.device, wall: float, recipe: Recipe) -> dict:
@@ -390,7 +508,7 @@ def load(
     recipe = RECIPES[name] if recipe is None else recipe
     info = verify(name, root, recipe)
     folder = Path(root) / name
-    model = recipe.build(recipe)
+    model = recipe.model(**recipe.model_args)
     try:
         model.load_state_dict(_load_tensors(folder / "weights.pt", name))
     except RuntimeError as error:
@@ -411,12 +529,17 @@ def load(
 
 
 def final_metrics(metrics: dict) -> dict[str, float]:
-    """The single-number results of a run (the per-batch and per-epoch curves
-    left out)."""
-    return {
+    """The single-number results of a run, then the last epoch's validation
+    scores (the per-batch and per-epoch curves left out)."""
+    scalars = {
         key: value
         for key, value in metrics.items()
         if isinstance(value, (int, float))
+    }
+    return scalars | {
+        key: values[-1]
+        for key, values in metrics.items()
+        if key.startswith("validation_")
     }
 
 

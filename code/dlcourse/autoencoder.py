@@ -7,13 +7,11 @@ which digit it sees, yet to rebuild digits well it must place similar digits
 at nearby codes.
 """
 
-from dataclasses import dataclass
-
 import torch
 from torch import nn
+from torch.nn.functional import binary_cross_entropy
 
-from dlcourse import training
-from dlcourse.training import mnist_tensors, split
+from dlcourse.training import Data, Loss, fit
 
 
 class Autoencoder(nn.Module):
@@ -51,43 +49,35 @@ class Autoencoder(nn.Module):
         return self.decode(self.encode(x))
 
 
-@dataclass(frozen=True, kw_only=True)
-class Recipe(training.Recipe):
-    """A training recipe plus the size of the latent code."""
+def train(
+    model: nn.Module,
+    train: Data,
+    validation: Data,
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    seed: int = 0,
+    test: Data | None = None,
+    loss_fn: Loss = binary_cross_entropy,
+) -> dict:
+    """Train to reproduce the training images, with Adam; the loss is the
+    binary cross entropy per pixel unless ``loss_fn`` says otherwise.
 
-    latent_dim: int
-
-
-def build(recipe: Recipe) -> Autoencoder:
-    """The untrained autoencoder of a recipe."""
-    return Autoencoder(recipe.latent_dim)
-
-
-def fit(
-    model: Autoencoder, recipe: Recipe, device: str | torch.device
-) -> tuple[dict, dict]:
-    """Train to reproduce the training images (binary cross entropy per
-    pixel), with Adam.
-
-    The labels are never used: the targets are the images themselves. The
-    loss on the validation images is recorded after every epoch, the loss
-    on the 10,000 test images once, at the end.
+    The labels are never used: the targets are the images themselves.
     """
-    (images, _), (validation, _) = split(recipe, device)
-    loss_fn = nn.BCELoss()
 
-    @torch.no_grad()
-    def loss_on(x: torch.Tensor) -> float:
-        return loss_fn(model(x), x).item()
+    def images_only(data: Data | None) -> Data | None:
+        return None if data is None else (data[0], data[0])
 
-    optimizer = torch.optim.Adam(model.parameters(), lr=recipe.lr)
-    metrics = training.fit(
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    return fit(
         model,
-        recipe,
+        images_only(train),
+        images_only(validation),
+        epochs,
+        batch_size,
         optimizer,
         loss_fn,
-        (images, images),
-        lambda m: loss_on(validation),
+        seed=seed,
+        test=images_only(test),
     )
-    metrics["test_loss"] = loss_on(mnist_tensors(False, device)[0])
-    return metrics, {}

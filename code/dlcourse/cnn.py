@@ -8,7 +8,7 @@ stride 1) → ReLU → 2×2 max-pool → flatten → linear → 10 class scores.
 import torch
 from torch import nn
 
-from dlcourse.training import Recipe, fit_classifier
+from dlcourse.training import Data, fit
 
 
 class LectureCNN(nn.Module):
@@ -36,16 +36,37 @@ class LectureCNN(nn.Module):
         return self.fc(torch.flatten(self.pool(a2), start_dim=1))
 
 
-def build(recipe: Recipe) -> LectureCNN:
-    """The untrained CNN (the lecture's recipe has nothing to configure)."""
-    return LectureCNN()
+def train(
+    model: nn.Module,
+    train: Data,
+    validation: Data,
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    lr_decay: float = 1.0,
+    weight_decay: float = 0.0,
+    augment=None,
+    seed: int = 0,
+    test: Data | None = None,
+) -> dict:
+    """Train as the lecture does: Adam on the cross entropy of the scores.
 
-
-def fit(
-    model: LectureCNN, recipe: Recipe, device: str | torch.device
-) -> tuple[dict, dict]:
-    """Train as the lecture does: Adam on the cross entropy of the scores."""
-    optimizer = torch.optim.Adam(model.parameters(), lr=recipe.lr)
-    return fit_classifier(
-        model, recipe, device, optimizer, nn.CrossEntropyLoss()
+    ``weight_decay`` (λ) adds λw to every weight's gradient, which is the
+    gradient of the L2 penalty ½λ‖w‖² (see :mod:`dlcourse.regularisation`).
+    """
+    optimizer = torch.optim.Adam(
+        model.parameters(), lr=lr, weight_decay=weight_decay
+    )
+    return fit(
+        model,
+        train,
+        validation,
+        epochs,
+        batch_size,
+        optimizer,
+        nn.CrossEntropyLoss(),
+        lr_decay,
+        augment,
+        seed,
+        test,
     )

@@ -12,15 +12,12 @@ minimising log(1 - D(G(z))): same fixed point, but strong gradients while G
 is still bad.
 """
 
-from dataclasses import dataclass
-
 import torch
 from torch import nn
 from torch.nn.functional import binary_cross_entropy_with_logits as bce
 from tqdm.auto import tqdm
 
-from dlcourse import training
-from dlcourse.training import shuffled_batches, split
+from dlcourse.training import Data, shuffled_batches
 
 
 class Generator(nn.Module):
@@ -61,19 +58,6 @@ class Discriminator(nn.Module):
         return self.net(x).squeeze(1)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Recipe(training.Recipe):
-    """A training recipe plus the length of the noise vector z."""
-
-    noise_dim: int
-
-
-def build(recipe: Recipe) -> Generator:
-    """The untrained generator of a recipe (the run keeps only G: D is only
-    needed for training)."""
-    return Generator(recipe.noise_dim)
-
-
 def noise(
     n: int, noise_dim: int, generator: torch.Generator | None = None
 ) -> torch.Tensor:
@@ -104,28 +88,34 @@ def generator_loss(D: nn.Module, fake: torch.Tensor) -> torch.Tensor:
     return bce(logits, torch.ones_like(logits))
 
 
-def fit(
-    G: Generator, recipe: Recipe, device: str | torch.device
-) -> tuple[dict, dict]:
+def train(
+    G: Generator,
+    train: Data,
+    validation: Data,
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    seed: int = 0,
+) -> dict:
     """Alternate one D step and one G step per batch of real images (scaled
     to [-1, 1]).
 
-    Returns every batch's two losses, and as tensors the generator's images
-    for the same fixed noise after selected epochs (to show samples across
-    training). A GAN has no validation score: its samples are looked at.
+    Returns every batch's two losses, and the generator's images for the
+    same fixed noise after selected epochs (to show samples across
+    training). A GAN has no validation score: its samples are looked at, so
+    ``validation`` is not used.
     """
-    generator = torch.Generator().manual_seed(recipe.seed)
-    (images, _), _ = split(recipe, device)
-    images = images * 2 - 1
+    generator = torch.Generator().manual_seed(seed)
+    images = train[0] * 2 - 1
+    device = images.device
     D = Discriminator().to(device)
     # the momentum setting usual for GANs (Radford et al. 2016)
     betas = (0.5, 0.999)
-    opt_D = torch.optim.Adam(D.parameters(), lr=recipe.lr, betas=betas)
-    opt_G = torch.optim.Adam(G.parameters(), lr=recipe.lr, betas=betas)
+    opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=betas)
+    opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=betas)
     fixed_noise = noise(64, G.noise_dim, generator).to(device)
     snapshot_epochs = sorted(
-        {1, 2, 5, 10, recipe.epochs // 2, recipe.epochs}
-        & set(range(1, recipe.epochs + 1))
+        {1, 2, 5, 10, epochs // 2, epochs} & set(range(1, epochs + 1))
     )
     metrics = {
         "batch_d_loss": [],
@@ -133,10 +123,10 @@ def fit(
         "sample_epochs": snapshot_epochs,
     }
     samples = []
-    for epoch in tqdm(range(1, recipe.epochs + 1), unit="epoch"):
+    for epoch in tqdm(range(1, epochs + 1), unit="epoch"):
         d_losses, g_losses = [], []
         for idx in shuffled_batches(
-            len(images), recipe.batch_size, generator, images.device
+            len(images), batch_size, generator, device
         ):
             real = images[idx]
             fake = G(noise(len(real), G.noise_dim, generator).to(device))
@@ -155,7 +145,6 @@ def fit(
         if epoch in snapshot_epochs:
             with torch.no_grad():
                 samples.append(to_pixels(G(fixed_noise)))
-    return metrics, {
-        "samples": torch.stack(samples),
-        "fixed_noise": fixed_noise,
-    }
+    metrics["samples"] = torch.stack(samples)
+    metrics["fixed_noise"] = fixed_noise
+    return metrics

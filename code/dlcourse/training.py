@@ -1,21 +1,20 @@
-"""Training a network on MNIST: the recipe, the loop, and the test.
+"""Training a network on MNIST: the loop, the scores, and the test.
 
 The lecture feeds the network through a ``DataLoader``: every batch of 10
 images is made by converting 10 PIL images with ``ToTensor`` and stacking
 them (:func:`train_epoch_dataloader`). MNIST is only 47 MB as floats, so
-:func:`fit` converts it once, keeps it as two tensors on the training device,
-and makes each batch by indexing with a slice of a shuffled permutation
-(:func:`train_epoch`). Each epoch still visits every image once in a random
-order, and every step is the same :func:`step`, so both loops do the same
-maths.
+the book's runs convert it once, keep it as two tensors on the training
+device, and make each batch by indexing with a slice of a shuffled
+permutation (:func:`train_epoch`). Each epoch still visits every image once
+in a random order, and every step is the same :func:`step`, so both loops
+do the same maths.
 
 The last 10,000 training images are held out as a *validation* set
-(:func:`split`): a recipe is judged on them after every epoch, and the test
-set is used once, at the end.
+(:func:`hold_out`): :func:`fit` scores the network on them after every
+epoch, and the test set is used once, at the end.
 """
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import torch
 from torch import nn
@@ -25,32 +24,12 @@ from tqdm.auto import tqdm
 from dlcourse.data import mnist
 
 Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Recipe:
-    """Everything that decides what a training run ends with.
-
-    ``build(recipe)`` makes the untrained network and ``fit(model, recipe,
-    device)`` trains it, returning its metrics and any tensors to keep.
-    ``lr_decay`` multiplies the learning rate after every epoch; ``subset``
-    trains on the first images only (for quick checks).
-    """
-
-    build: Callable[["Recipe"], nn.Module]
-    fit: Callable[..., tuple[dict, dict]]
-    epochs: int
-    batch_size: int
-    lr: float
-    lr_decay: float = 1.0
-    seed: int = 0
-    validation: int = 10_000
-    subset: int | None = None
+Data = tuple[torch.Tensor, torch.Tensor]
 
 
 def mnist_tensors(
     train: bool = True, device: str | torch.device = "cpu"
-) -> tuple[torch.Tensor, torch.Tensor]:
+) -> Data:
     """All of MNIST's training (or test) images as one (N, 1, 28, 28) tensor
     in [0, 1], and the labels.
 
@@ -62,18 +41,12 @@ def mnist_tensors(
     return images.to(device), data.targets.to(device)
 
 
-Split = tuple[torch.Tensor, torch.Tensor]
-
-
-def split(recipe: Recipe, device: str | torch.device) -> tuple[Split, Split]:
-    """The training images a recipe learns from, and the validation images
-    held out of them (the last ``recipe.validation`` of the 60,000)."""
-    images, labels = mnist_tensors(train=True, device=device)
-    cut = len(labels) - recipe.validation
-    return (
-        (images[:cut][: recipe.subset], labels[:cut][: recipe.subset]),
-        (images[cut:], labels[cut:]),
-    )
+def hold_out(data: Data, n: int = 10_000) -> tuple[Data, Data]:
+    """The images to learn from, and the last ``n`` held out of them as a
+    validation set."""
+    images, labels = data
+    cut = len(labels) - n
+    return (images[:cut], labels[:cut]), (images[cut:], labels[cut:])
 
 
 def shuffled_batches(
@@ -128,24 +101,28 @@ def train_epoch(
     model: nn.Module,
     optimizer: torch.optim.Optimizer,
     loss_fn: Loss,
-    images: torch.Tensor,
-    labels: torch.Tensor,
+    data: Data,
     batch_size: int,
     generator: torch.Generator,
+    augment: Callable[[torch.Tensor], torch.Tensor] | None = None,
 ) -> list[float]:
     """One pass over tensors already on the device, returning every batch's
     loss.
 
-    The losses stay on the device until the epoch ends: reading each one back
-    with ``.item()`` would make a GPU wait for every step.
+    ``augment``, when given, changes each image of a batch on its own (a
+    new random draw per image) before the step. The losses stay on the
+    device until the epoch ends: reading each one back with ``.item()``
+    would make a GPU wait for every step.
     """
-    batches = shuffled_batches(
+    images, labels = data
+    losses = []
+    for i in shuffled_batches(
         len(labels), batch_size, generator, labels.device
-    )
-    losses = [
-        step(model, optimizer, loss_fn, images[i], labels[i])
-        for i in batches
-    ]
+    ):
+        x = images[i]
+        if augment is not None:
+            x = torch.stack([augment(image) for image in x])
+        losses.append(step(model, optimizer, loss_fn, x, labels[i]))
     return torch.stack(losses).tolist()
 
 
@@ -174,54 +151,71 @@ def accuracy(
     return (predict(model, images) == labels).float().mean().item()
 
 
+@torch.no_grad()
+def evaluate(
+    model: nn.Module, loss_fn: Loss, data: Data, batch_size: int = 1000
+) -> dict[str, float]:
+    """The mean loss over a data set in eval mode and, when the targets
+    are class labels (whole numbers), the accuracy."""
+    images, targets = data
+    was_training = model.training
+    model.eval()
+    total = sum(
+        loss_fn(model(x), y).item() * len(y)
+        for x, y in zip(images.split(batch_size), targets.split(batch_size))
+    )
+    model.train(was_training)
+    scores = {"loss": total / len(targets)}
+    if not targets.is_floating_point():
+        scores["accuracy"] = accuracy(model, images, targets)
+    return scores
+
+
 def fit(
     model: nn.Module,
-    recipe: Recipe,
+    train: Data,
+    validation: Data,
+    epochs: int,
+    batch_size: int,
     optimizer: torch.optim.Optimizer,
     loss_fn: Loss,
-    data: Split,
-    evaluate: Callable[[nn.Module], float],
-) -> dict[str, list[float]]:
-    """Train ``model`` for the recipe's epochs on ``data`` (inputs,
-    targets).
+    lr_decay: float = 1.0,
+    augment: Callable[[torch.Tensor], torch.Tensor] | None = None,
+    seed: int = 0,
+    test: Data | None = None,
+) -> dict[str, list[float] | float]:
+    """Train ``model`` on ``train`` (inputs, targets) for ``epochs`` epochs
+    of shuffled batches.
 
-    After each epoch the learning rate is multiplied by ``lr_decay`` and
-    ``evaluate(model)`` (a score on the validation images) is recorded.
-    Returns every batch's loss and the per-epoch validation scores.
+    After each epoch the learning rate is multiplied by ``lr_decay``, and
+    the loss (and accuracy) on the training and on the validation data are
+    recorded: the gap between the two is how we see overfitting. ``test``,
+    when given, is scored once, at the end. Returns every batch's loss and
+    those scores, e.g. ``history["validation_accuracy"][epoch]``.
     """
-    generator = torch.Generator().manual_seed(recipe.seed)
-    schedule = torch.optim.lr_scheduler.ExponentialLR(
-        optimizer, gamma=recipe.lr_decay
-    )
-    metrics = {"batch_loss": [], "epoch_validation": []}
-    for _ in tqdm(range(recipe.epochs), unit="epoch", mininterval=10):
-        metrics["batch_loss"] += train_epoch(
-            model, optimizer, loss_fn, *data, recipe.batch_size, generator
+    generator = torch.Generator().manual_seed(seed)
+    schedule = torch.optim.lr_scheduler.ExponentialLR(optimizer, lr_decay)
+    history = {"batch_loss": []}
+    for _ in tqdm(range(epochs), unit="epoch", mininterval=10):
+        history["batch_loss"] += train_epoch(
+            model, optimizer, loss_fn, train, batch_size, generator, augment
         )
         schedule.step()
-        metrics["epoch_validation"].append(evaluate(model))
-    return metrics
+        for name, data in (("train", train), ("validation", validation)):
+            for score, value in evaluate(model, loss_fn, data).items():
+                history.setdefault(f"{name}_{score}", []).append(value)
+    if test is not None:
+        for score, value in evaluate(model, loss_fn, test).items():
+            history[f"test_{score}"] = value
+    return history
 
 
-def fit_classifier(
-    model: nn.Module,
-    recipe: Recipe,
-    device: str | torch.device,
-    optimizer: torch.optim.Optimizer,
-    loss_fn: Loss,
-) -> tuple[dict, dict]:
-    """Train a digit classifier; its validation accuracy after every epoch,
-    its test accuracy once, at the end."""
-    train, validation = split(recipe, device)
-    metrics = fit(
-        model,
-        recipe,
-        optimizer,
-        loss_fn,
-        train,
-        lambda m: accuracy(m, *validation),
-    )
-    metrics["test_accuracy"] = accuracy(
-        model, *mnist_tensors(train=False, device=device)
-    )
-    return metrics, {}
+def best_epoch(history: dict) -> int:
+    """The epoch (counted from 1) that early stopping on the validation set
+    picks: the best validation accuracy, or the lowest validation loss when
+    there is no accuracy."""
+    if "validation_accuracy" in history:
+        scores = history["validation_accuracy"]
+        return scores.index(max(scores)) + 1
+    scores = history["validation_loss"]
+    return scores.index(min(scores)) + 1
