@@ -103,7 +103,8 @@ def measured_shapes(
     shape, output shape) per call.
 
     Forward hooks record every layer in the order the model really calls it,
-    so a layer used twice (the pooling) appears twice.
+    so a layer used twice (the pooling) appears twice. The dummy image is
+    made on the model's device: a model moved to a GPU gets a GPU input.
     """
     names = {module: name for name, module in model.named_modules()}
     calls = []
@@ -117,7 +118,8 @@ def measured_shapes(
     hooks = [m.register_forward_hook(record) for m in leaves]
     try:
         with torch.no_grad():
-            model(torch.zeros(1, 1, size, size))
+            device = next(model.parameters()).device
+            model(torch.zeros(1, 1, size, size, device=device))
     finally:
         for hook in hooks:
             hook.remove()
