@@ -198,7 +198,8 @@ def test_a_recipe_edited_in_run_json_is_refused(copy):
 
 
 def test_a_run_of_another_recipe_is_refused(copy):
-    refused(copy, "stale", dataclasses.replace(TINY, lr=0.5))
+    other = TINY.train_args | {"lr": 0.5}
+    refused(copy, "stale", dataclasses.replace(TINY, train_args=other))
 
 
 def test_a_stale_key_is_refused(copy):
