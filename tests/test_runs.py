@@ -4,6 +4,7 @@ tiny real runs, the training command's arguments and the committed runs."""
 import dataclasses
 import json
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -97,7 +98,7 @@ def test_the_key_covers_every_module_the_model_imports():
 
 def test_the_recipe_record_names_real_functions():
     record = runs.recipe_record(runs.RECIPES["gan"])
-    assert record["type"] == "coursesite.runs.Recipe"
+    assert "__main__" not in json.dumps(record)
     assert record["model"] == "dlcourse.gan.Generator"
     assert record["train"] == "dlcourse.gan.train"
     assert record["model_args"] == {"noise_dim": 64}
@@ -113,6 +114,15 @@ def test_the_key_covers_the_functions_a_recipe_passes_as_arguments():
     )
     augmented = runs.RECIPES["small-augment"]
     assert "dlcourse.regularisation" in runs.code_fingerprint(augmented)
+
+
+def test_the_record_is_the_same_when_the_module_runs_as_a_script():
+    """``python -m coursesite.runs train`` runs the module as ``__main__``:
+    the record, and so the key, must not depend on that."""
+    script = runpy.run_module("coursesite.runs", run_name="__mp_main__")
+    for name, recipe in script["RECIPES"].items():
+        record = script["recipe_record"](recipe)
+        assert record == runs.recipe_record(runs.RECIPES[name])
 
 
 # --- tiny real runs ----------------------------------------------------------

@@ -221,9 +221,13 @@ def _callables(recipe: Recipe) -> list[Callable]:
 
 
 def recipe_record(recipe: Recipe) -> dict:
-    """The recipe as ``run.json`` stores it: its type and every field, the
-    functions by their qualified names."""
-    return {"type": _qualified(type(recipe))} | {
+    """The recipe as ``run.json`` stores it: every field, the functions and
+    classes by their qualified names.
+
+    (Not the recipe's own type: run as ``python -m coursesite.runs``, it
+    would be ``__main__.Recipe``.)
+    """
+    return {
         field.name: _qualified(getattr(recipe, field.name))
         for field in dataclasses.fields(recipe)
     }
