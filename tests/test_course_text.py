@@ -8,8 +8,6 @@ import re
 import pytest
 from helpers import chapters, course_chapters, page, prose, toc_files
 
-pytestmark = pytest.mark.slow
-
 #: Words that belong to the people who maintain the course, not to a
 #: chapter: build and retraining commands, test and benchmark files, CPU and
 #: allocator tuning, build strings of torch.

@@ -5,7 +5,6 @@ _ext/page_speed.py). Speed itself is measured by benchmarks/lighthouse.py."""
 import re
 
 import icon_fonts
-import pytest
 import tinycss2
 import used_css
 from browser import (
@@ -17,8 +16,6 @@ from browser import (
 )
 from fontTools.ttLib import TTFont
 from helpers import chapters, page
-
-pytestmark = pytest.mark.slow
 
 PHONE = {"width": 390, "height": 844}
 #: The article's visible text, without code, KaTeX's hidden MathML copy

@@ -110,6 +110,7 @@ def test_tiny_run_lowers_the_loss_and_loads(tiny_run):
     assert run.info["provenance"]["device"].startswith("CPU")
 
 
+@pytest.mark.slow  # trains
 def test_tiny_dense_autoencoder_and_gan_runs_train_and_load(tmp_path):
     recipes = {
         "tiny-dense": dataclasses.replace(
@@ -138,6 +139,7 @@ def test_tiny_dense_autoencoder_and_gan_runs_train_and_load(tmp_path):
     assert g.tensors["samples"].shape == (1, 64, 1, 28, 28)
 
 
+@pytest.mark.slow  # trains
 def test_fast_training_gives_the_plain_weights_and_leaves_no_hook(tmp_path):
     """--fast changes the memory layout while training, not the maths, and
     puts the model back as it was."""
@@ -396,6 +398,7 @@ def classifiers() -> list[str]:
     ]
 
 
+@pytest.mark.slow  # classifies the 10,000 test digits
 @pytest.mark.parametrize("name", classifiers())
 def test_committed_classifier_accuracy_matches_a_fresh_evaluation(name):
     run = runs.load(name)

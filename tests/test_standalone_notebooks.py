@@ -31,8 +31,6 @@ from standalone_notebooks import launch_links
 
 from dlcourse.perceptron import perceptron
 
-pytestmark = pytest.mark.slow
-
 #: MyST syntax JupyterLab does not render: roles, directive fences, ``:::``.
 MYST = re.compile(
     r"\{[a-zA-Z][\w:.-]*\}`|^\s*(`{3,}|~{3,})\s*\{|^\s*:::", re.MULTILINE
@@ -335,6 +333,7 @@ DOT = bytes.fromhex(
 )
 
 
+@pytest.mark.slow  # builds a book
 def test_figures_admonitions_and_dropdowns_become_plain_markdown(tmp_path):
     """What the chapters may use beyond today's text: a figure is embedded,
     a note is a blockquote, dropdowns (exercises, solutions) stay closed."""
