@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from book_pdf import print_book
-from helpers import BOT, REPO, branch_name, build_book
+from helpers import BOT, REPO, TEST_REPOSITORY, branch_name, build_book
+from site_theme import REPOSITORY_ENV
 
 
 @pytest.fixture(scope="session")
@@ -16,7 +17,7 @@ def built_book(tmp_path_factory) -> Path:
     """The whole book built from a clean cache into a temporary folder;
     returns ``_build``."""
     out = tmp_path_factory.mktemp("book")
-    result = build_book(REPO, out)
+    result = build_book(REPO, out, env={REPOSITORY_ENV: TEST_REPOSITORY})
     log = out / "build.log"
     log.write_text(result.stdout + result.stderr)
     assert result.returncode == 0, (
