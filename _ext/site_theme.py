@@ -6,8 +6,9 @@
 * The repository URL: ``BOOK_REPOSITORY_URL`` (the publishing workflow sets
   it to the repository it runs in, so a fork publishes working buttons),
   else the clone's ``origin`` remote when it is on GitHub, else none: then
-  the repository, issue, Binder, Colab and Live Code buttons are left out
-  rather than pointing at a repository that does not exist.
+  the repository, issue, Binder and Colab buttons are left out rather than
+  pointing at a repository that does not exist, and Live Code too unless
+  its kernels come from a Jupyter server (``live_code_server_url``).
 * Bibliography entries: docutils marks them ``doc-biblioentry`` inside a
   ``role="list"``, which axe-core reports as critical (a list holds list
   items); they become list items.
@@ -74,9 +75,27 @@ def complete_theme_options(app: Sphinx, config: Config) -> None:
         options.update(dict.fromkeys(REPOSITORY_BUTTONS, True))
         return
     options.pop("repository_url", None)
-    # the theme builds every launch button (Live Code's Binder too) from
-    # the repository: without one, none
-    options["launch_buttons"] = {}
+    options["launch_buttons"] = live_code_only(config)
+
+
+def live_code_only(config: Config) -> dict:
+    """The launch buttons of a build without a repository: none, but Live
+    Code where its kernels come from a Jupyter server (not from Binder,
+    which builds a repository).
+
+    The theme and sphinx-thebe read a repository even for Live Code alone:
+    empty ones (the theme's context, thebe's Binder options) stand in, and
+    no link is made from them.
+    """
+    wanted = config.html_theme_options.get("launch_buttons", {})
+    if not (wanted.get("thebe") and config.live_code_server_url):
+        return {}
+    config.html_context.update(github_url="", github_user="", github_repo="")
+    config.thebe_config = {
+        **config.thebe_config,
+        "repository_url": "https://github.com//",
+    }
+    return {"thebe": True}
 
 
 #: Markup that axe-core flags, and what the page says instead: the

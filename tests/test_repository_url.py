@@ -137,3 +137,21 @@ def test_a_build_without_a_repository_has_no_repository_links(tmp_path):
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
     assert "".join(code[0]["source"]) == CHECK
     assert "github" not in json.dumps(notebook)
+
+
+@pytest.mark.slow
+def test_live_code_from_a_server_needs_no_repository(tmp_path):
+    """An instructor's own Jupyter server: Live Code stays, and still no
+    link leads to a repository."""
+    book = copy_chapter(tmp_path / "src", "perceptrons")
+    config = yaml.safe_load((book / "_config.yml").read_text())
+    config["sphinx"]["config"]["live_code_server_url"] = "http://127.0.0.1:8"
+    (book / "_config.yml").write_text(yaml.safe_dump(config))
+    result = build_book(book, tmp_path / "out", env={REPOSITORY_ENV: ""})
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    page = (
+        tmp_path / "out" / "_build" / "html" / "book" / "perceptrons.html"
+    ).read_text()
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.select(".btn-launch-thebe"), "no Live Code button"
+    assert "github" not in page.lower()
