@@ -71,6 +71,11 @@ def test_weekly_actions_are_the_publishing_workflows_pins():
 def test_weekly_runs_todays_releases_and_the_link_check(weekly):
     jobs = weekly["jobs"]
     assert "bash tools/latest.sh _build/html" in runs(jobs["latest"])
+    (latest,) = [
+        s for s in jobs["latest"]["steps"] if s.get("id") == "check"
+    ]
+    if "| tee" in latest["run"]:  # GitHub's bash adds pipefail
+        assert latest["shell"] == "bash"
     assert "--builder linkcheck" in runs(jobs["links"])
     # where Jupyter Book 1 has Sphinx's linkcheck write its report
     assert "_build/html/output.txt" in runs(jobs["links"])
