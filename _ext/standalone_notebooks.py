@@ -28,6 +28,7 @@ to the notebook's place in the built site) and
 import base64
 import json
 import mimetypes
+import posixpath
 import re
 from contextlib import suppress
 from importlib import metadata
@@ -205,7 +206,7 @@ class Writer:
         self.app = app
         self.docname = docname
         self.notebook = notebook
-        self.page = urljoin(page_base(app, docname), f"{docname}.html")
+        self.page = urljoin(page_base(app), f"{docname}.html")
         self.next_code = 0  # the next executed cell not yet emitted
         self.shown: set[int] = set()  # the cells the page shows itself
         self.prose_cell = -1  # the Markdown cell the prose comes from
@@ -501,8 +502,17 @@ class Writer:
     def url(self, node: nodes.reference) -> str:
         """A link's address on the published site (or elsewhere)."""
         if "refuri" in node:
-            return urljoin(self.page, node["refuri"])
-        return f"{self.page}#{node.get('refid', '')}"
+            return self.local(urljoin(self.page, node["refuri"]))
+        return self.local(f"{self.page}#{node.get('refid', '')}")
+
+    def local(self, url: str) -> str:
+        """``url``, where the site has no address, relative to the
+        notebook's place in the built site (``_sources/<page>.ipynb``)."""
+        if not url.startswith(LOCAL_SITE):
+            return url
+        path, hash_, fragment = url.removeprefix(LOCAL_SITE).partition("#")
+        here = posixpath.dirname(f"_sources/{self.docname}")
+        return posixpath.relpath(path, here) + hash_ + fragment
 
     def image(self, node: nodes.image) -> str:
         # the HTML builder points ``uri`` at its copy; the source is here
@@ -528,15 +538,20 @@ class Writer:
         return f"[`{rel.as_posix()}`]({url}/blob/{branch}/{rel.as_posix()})"
 
 
-def page_base(app: Sphinx, docname: str) -> str:
+#: The root that a site without an address is resolved against, before
+#: its links are written relative to the notebook (``Writer.local``).
+LOCAL_SITE = "file:///site/"
+
+
+def page_base(app: Sphinx) -> str:
     """The published site's address: ``html_baseurl``, else GitHub Pages,
-    else the site's root relative to ``_sources/<docname>.ipynb``."""
+    else :data:`LOCAL_SITE` (a build without a repository)."""
     if app.config.html_baseurl:
         return app.config.html_baseurl.rstrip("/") + "/"
     repository = app.config.html_theme_options.get("repository_url")
     if repository:
         return site_url(repository)
-    return "../" * (docname.count("/") + 1)
+    return LOCAL_SITE
 
 
 def executed(app: Sphinx, docname: str) -> nbformat.NotebookNode:

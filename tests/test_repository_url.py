@@ -9,14 +9,17 @@ without that the buttons are left out: no build links to a placeholder.
 import json
 import subprocess
 
+import nbformat
 import pytest
 import yaml
 from book_pdf import PDF_NAME, link_pdf
 from bs4 import BeautifulSoup
 from helpers import REPO, build_book, copy_chapter
 from site_theme import REPOSITORY_ENV, origin_url, repository_url
+from slides import rebase_links
 from sphinx.errors import ConfigError
 from standalone_notebooks import CHECK
+from test_site_links import dead, html_links, notebook_links
 
 FORK = "https://github.com/someone-else/their-course"
 #: The URL _config.yml once held, which every local build linked to.
@@ -137,6 +140,36 @@ def test_a_build_without_a_repository_has_no_repository_links(tmp_path):
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
     assert "".join(code[0]["source"]) == CHECK
     assert "github" not in json.dumps(notebook)
+    # the notebook's and the slides' links into the site, relative, resolve
+    notebooks = list((html / "_sources").rglob("*.ipynb"))
+    links = {nb: notebook_links(nb) for nb in notebooks}
+    assert any(
+        link.startswith("../../book/") for link in links[notebooks[0]]
+    )
+    decks = list((html / "slides").glob("*.html"))
+    links.update(
+        {
+            deck: html_links(deck)
+            for deck in decks + [html / "book" / "perceptrons.html"]
+        }
+    )
+    assert decks and dead(html, links) == []
+
+
+def test_a_decks_links_start_from_the_decks_folder():
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell(
+                "[a](../../book/bibliography.html#id3) "
+                "[b](https://example.org/b.html) `net[:-1](inputs)`"
+            )
+        ]
+    )
+    rebase_links(nb, "_sources/book", "slides")
+    assert nb.cells[0].source == (
+        "[a](../book/bibliography.html#id3) "
+        "[b](https://example.org/b.html) `net[:-1](inputs)`"
+    )
 
 
 @pytest.mark.slow

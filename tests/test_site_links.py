@@ -53,13 +53,20 @@ def notebook_links(notebook: Path) -> list[str]:
     ]
 
 
+#: What :func:`internal` answers for a relative link that climbs out of
+#: the site: it leads nowhere.
+OUTSIDE = "\0outside the site"
+
+
 def internal(link: str, where: str) -> str | None:
     """``link`` (found at ``where``, a URL) as the site's ``path#fragment``;
     None for another site, a data URI or a script."""
     url = urljoin(where, link)
-    if not url.startswith(SITE):
+    if url.startswith(SITE):
+        return unquote(url.removeprefix(SITE))
+    if urlsplit(link).scheme or link.startswith("//"):
         return None
-    return unquote(url.removeprefix(SITE))
+    return OUTSIDE
 
 
 def ids(page: Path, cache: dict) -> set[str]:
@@ -80,6 +87,9 @@ def dead(html: Path, found: dict[Path, list[str]]) -> list[str]:
         for link in links:
             target = internal(link, where)
             if target is None:
+                continue
+            if target == OUTSIDE:
+                broken.append(f"{source.relative_to(html)}: {link}")
                 continue
             path = urlsplit(target).path
             file = html / path
