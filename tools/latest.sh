@@ -29,12 +29,14 @@ env=$(mktemp -d)
 trap 'rm -rf "$env"' EXIT
 python3 -m venv "$env/venv"
 py=$env/venv/bin/python
-site_packages=$("$py" -c "import sysconfig; print(sysconfig.get_path('purelib'))")
+site_packages=$("$py" -c \
+  "import sysconfig; print(sysconfig.get_path('purelib'))")
 torch_needs=$(python3 tools/borrow_torch.py "$env/borrowed")
 echo "$env/borrowed" > "$site_packages/borrowed.pth"
 
 # The direct requirements, without their pins.
-runtime=$(sed -e 's/#.*//' -e 's/[=<>!~;[ ].*//' -e '/^$/d' requirements-runtime.in)
+runtime=$(sed -e 's/#.*//' -e 's/[=<>!~;[ ].*//' -e '/^$/d' \
+  requirements-runtime.in)
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 "$py" -m pip install -q --upgrade pip
 # shellcheck disable=SC2086  # one name a word
