@@ -3,16 +3,20 @@
 * ``default_mode``: pydata-sphinx-theme reads the reader's light/dark choice
   from ``localStorage`` and falls back to this page variable; Jupyter Book
   leaves it unset, so a first visit logged "Got invalid theme mode".
-* The repository URL: the publishing workflow sets ``BOOK_REPOSITORY_URL``
-  to the repository it runs in, so a fork publishes working Binder,
-  repository and issue buttons without editing ``_config.yml``; a local build
-  keeps the URL in ``_config.yml``.
+* The repository URL: ``BOOK_REPOSITORY_URL`` (the publishing workflow sets
+  it to the repository it runs in, so a fork publishes working buttons),
+  else the clone's ``origin`` remote when it is on GitHub, else none: then
+  the repository, issue, Binder and Colab buttons are left out rather than
+  pointing at a repository that does not exist, and Live Code too unless
+  its kernels come from a Jupyter server (``live_code_server_url``).
 * Bibliography entries: docutils marks them ``doc-biblioentry`` inside a
   ``role="list"``, which axe-core reports as critical (a list holds list
   items); they become list items.
 """
 
 import os
+import re
+import subprocess
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -37,12 +41,61 @@ def repository_url(environ: dict) -> str | None:
     return url
 
 
+#: A GitHub remote, over HTTPS or SSH: its owner and name.
+GITHUB_REMOTE = re.compile(
+    r"(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)"
+    r"([\w.-]+)/([\w.-]+?)(?:\.git)?/?"
+)
+#: The theme's buttons that need a repository.
+REPOSITORY_BUTTONS = ("use_repository_button", "use_issues_button")
+
+
+def origin_url(folder: str) -> str | None:
+    """The GitHub repository that ``folder``'s clone came from, if any."""
+    try:
+        remote = subprocess.run(
+            ["git", "-C", folder, "remote", "get-url", "origin"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:  # no git
+        return None
+    m = GITHUB_REMOTE.fullmatch(remote)
+    return f"https://github.com/{m[1]}/{m[2]}" if m else None
+
+
 def complete_theme_options(app: Sphinx, config: Config) -> None:
-    """Give the theme a default mode and the repository it publishes from."""
+    """Give the theme a default mode and the repository it publishes from,
+    or no repository buttons when there is none."""
     config.html_context.setdefault("default_mode", "auto")
-    url = repository_url(os.environ)
+    options = config.html_theme_options
+    url = repository_url(os.environ) or origin_url(app.confdir)
     if url:
-        config.html_theme_options["repository_url"] = url
+        options["repository_url"] = url
+        options.update(dict.fromkeys(REPOSITORY_BUTTONS, True))
+        return
+    options.pop("repository_url", None)
+    options["launch_buttons"] = live_code_only(config)
+
+
+def live_code_only(config: Config) -> dict:
+    """The launch buttons of a build without a repository: none, but Live
+    Code where its kernels come from a Jupyter server (not from Binder,
+    which builds a repository).
+
+    The theme and sphinx-thebe read a repository even for Live Code alone:
+    empty ones (the theme's context, thebe's Binder options) stand in, and
+    no link is made from them.
+    """
+    wanted = config.html_theme_options.get("launch_buttons", {})
+    if not (wanted.get("thebe") and config.live_code_server_url):
+        return {}
+    config.html_context.update(github_url="", github_user="", github_repo="")
+    config.thebe_config = {
+        **config.thebe_config,
+        "repository_url": "https://github.com//",
+    }
+    return {"thebe": True}
 
 
 #: Markup that axe-core flags, and what the page says instead: the

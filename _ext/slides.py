@@ -29,6 +29,7 @@ that get no deck.
 
 import base64
 import html
+import posixpath
 import re
 import time
 from dataclasses import dataclass, field
@@ -599,6 +600,26 @@ def deck(notebook, page: str, course: str, katex: Path) -> tuple[str, int]:
 # -- Sphinx -----------------------------------------------------------------
 
 
+#: A Markdown link to a page of the site that is relative to the notebook
+#: (a build without a repository, ``_ext/standalone_notebooks.py``).
+RELATIVE_PAGE_LINK = re.compile(
+    r"\]\((?![\w+.-]+:)([^)\s#]+\.html(?:#[^)\s]*)?)\)"
+)
+
+
+def rebase_links(notebook, source: str, deck: str) -> None:
+    """Make the notebook's links relative to the folder ``deck`` instead of
+    ``source`` (the notebook's folder in the site), where the deck lies."""
+
+    def moved(link: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(source, link[1]))
+        return f"]({posixpath.relpath(target, deck)})"
+
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = RELATIVE_PAGE_LINK.sub(moved, cell.source)
+
+
 def deck_path(app: Sphinx, pagename: str) -> Path:
     return Path(app.outdir) / "slides" / f"{Path(pagename).name}.html"
 
@@ -619,6 +640,11 @@ def write_deck(
     source = Path(app.outdir) / "_sources" / context["ipynb_source"]
     notebook = nbformat.read(source, as_version=4)
     path = deck_path(app, pagename)
+    rebase_links(
+        notebook,
+        source.parent.relative_to(app.outdir).as_posix(),
+        path.parent.relative_to(app.outdir).as_posix(),
+    )
     page = f"../{pagename}.html"
     katex = app.slides_modules / "katex"
     try:

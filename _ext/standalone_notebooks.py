@@ -13,18 +13,22 @@ there) and the executed notebook's code cells with their outputs:
 * every code cell keeps its outputs; removed cells come back, folded;
 * a figure's numbered caption follows its cell, as on the page;
 * a first cell makes the notebook self-sufficient where the course package
-  is missing (it clones the repository);
+  is missing (it clones the repository; a build without a repository says
+  where to get the package instead);
 * the theme's download (``_sources/<page>.ipynb``) is this notebook, and the
   Binder and Colab buttons open it on the branch the publishing workflow
   makes (``standalone_notebooks_branch``).
 
 Configuration (``sphinx: config:``): ``html_baseurl`` (empty: the GitHub
-Pages address of ``repository.url``) and ``standalone_notebooks_branch``.
+Pages address of the repository, and without a repository, links relative
+to the notebook's place in the built site) and
+``standalone_notebooks_branch``.
 """
 
 import base64
 import json
 import mimetypes
+import posixpath
 import re
 from contextlib import suppress
 from importlib import metadata
@@ -67,6 +71,15 @@ if importlib.util.find_spec("dlcourse") is None:
             check=True,
         )
     sys.path.insert(0, os.path.abspath("dlcourse-repo/code"))"""
+#: The first cell of a build that knows no repository to clone.
+CHECK = """\
+import importlib.util
+
+if importlib.util.find_spec("dlcourse") is None:
+    raise ModuleNotFoundError(
+        "This notebook needs the course package dlcourse: run it in a "
+        "clone of the course's repository, after pip install -e ."
+    )"""
 
 
 def bootstrap_cell(url: str, branch: str) -> nbformat.NotebookNode:
@@ -76,6 +89,8 @@ def bootstrap_cell(url: str, branch: str) -> nbformat.NotebookNode:
     numerics), it installs the version the book was built with, the one
     ``requirements-runtime.txt`` locks, and nothing of PyTorch.
     """
+    if not url:
+        return nbformat.v4.new_code_cell(CHECK)
     myst_nb = f"myst-nb=={metadata.version('myst-nb')}"
     return nbformat.v4.new_code_cell(
         BOOTSTRAP.format(url=url, branch=branch, myst_nb=myst_nb)
@@ -487,8 +502,17 @@ class Writer:
     def url(self, node: nodes.reference) -> str:
         """A link's address on the published site (or elsewhere)."""
         if "refuri" in node:
-            return urljoin(self.page, node["refuri"])
-        return f"{self.page}#{node.get('refid', '')}"
+            return self.local(urljoin(self.page, node["refuri"]))
+        return self.local(f"{self.page}#{node.get('refid', '')}")
+
+    def local(self, url: str) -> str:
+        """``url``, where the site has no address, relative to the
+        notebook's place in the built site (``_sources/<page>.ipynb``)."""
+        if not url.startswith(LOCAL_SITE):
+            return url
+        path, hash_, fragment = url.removeprefix(LOCAL_SITE).partition("#")
+        here = posixpath.dirname(f"_sources/{self.docname}")
+        return posixpath.relpath(path, here) + hash_ + fragment
 
     def image(self, node: nodes.image) -> str:
         # the HTML builder points ``uri`` at its copy; the source is here
@@ -508,15 +532,26 @@ class Writer:
         except ValueError:
             return f"`{path.name}`"
         url = config.get("repository_url", "").rstrip("/")
+        if not url:
+            return f"`{rel.as_posix()}`"
         branch = config.get("repository_branch", "main")
         return f"[`{rel.as_posix()}`]({url}/blob/{branch}/{rel.as_posix()})"
 
 
+#: The root that a site without an address is resolved against, before
+#: its links are written relative to the notebook (``Writer.local``).
+LOCAL_SITE = "file:///site/"
+
+
 def page_base(app: Sphinx) -> str:
-    """The published site's address: ``html_baseurl``, else GitHub Pages."""
+    """The published site's address: ``html_baseurl``, else GitHub Pages,
+    else :data:`LOCAL_SITE` (a build without a repository)."""
     if app.config.html_baseurl:
         return app.config.html_baseurl.rstrip("/") + "/"
-    return site_url(app.config.html_theme_options.get("repository_url", ""))
+    repository = app.config.html_theme_options.get("repository_url")
+    if repository:
+        return site_url(repository)
+    return LOCAL_SITE
 
 
 def executed(app: Sphinx, docname: str) -> nbformat.NotebookNode:
@@ -555,6 +590,15 @@ def standalone(app: Sphinx, docname: str, doctree) -> nbformat.NotebookNode:
     return nbformat.v4.new_notebook(cells=cells, metadata=metadata)
 
 
+def offer_notebook(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    """Name the notebook download where the theme, lacking launch buttons
+    (no repository), does not: the download button follows this name."""
+    if doctree is not None and "kernelspec" in app.env.metadata[pagename]:
+        context.setdefault("ipynb_source", f"{pagename}.ipynb")
+
+
 def write_notebook(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
@@ -573,6 +617,8 @@ def write_notebook(
 def relink_launch_buttons(app: Sphinx, pagename: str, context: dict) -> None:
     """Binder and Colab open the standalone notebook on the notebook branch."""
     options = app.config.html_theme_options
+    if not options.get("repository_url"):
+        return  # no launch buttons (_ext/site_theme.py)
     links = launch_links(
         options.get("repository_url", ""),
         app.config.standalone_notebooks_branch,
@@ -603,6 +649,8 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value(
         "standalone_notebooks_branch", "notebooks", "html", str
     )
+    # before the theme's download button, which needs the notebook's name
+    app.connect("html-page-context", offer_notebook, priority=500)
     # after sphinx-book-theme's launch buttons (priority 501), which copy
     # MyST-NB's notebook into _sources
     app.connect("html-page-context", write_notebook, priority=600)

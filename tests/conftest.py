@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from book_pdf import print_book
-from helpers import BOT, REPO, branch_name, build_book
+from helpers import BOT, REPO, TEST_REPOSITORY, branch_name, build_book
+from site_theme import REPOSITORY_ENV
 
 #: Fixtures that build the whole book, train a network or make a virtual
 #: environment: a test that uses one, directly or through another fixture,
@@ -30,7 +31,7 @@ def built_book(tmp_path_factory) -> Path:
     """The whole book built from a clean cache into a temporary folder;
     returns ``_build``."""
     out = tmp_path_factory.mktemp("book")
-    result = build_book(REPO, out)
+    result = build_book(REPO, out, env={REPOSITORY_ENV: TEST_REPOSITORY})
     log = out / "build.log"
     log.write_text(result.stdout + result.stderr)
     assert result.returncode == 0, (

@@ -14,6 +14,9 @@ from coursesite import book
 REPO = Path(__file__).resolve().parents[1]
 #: What Binder's image installs: the notebooks' runtime stack only.
 RUNTIME = "requirements-runtime.txt"
+#: The repository the suite's builds publish from (BOOK_REPOSITORY_URL), so
+#: that their buttons do not depend on the clone's remote.
+TEST_REPOSITORY = "https://github.com/course-team/deep-learning-course"
 #: What a copy of the book needs to build (the package is installed from
 #: REPO, editable).
 BOOK_SOURCES = (

@@ -15,8 +15,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
-from helpers import REPO, RUNTIME, branch_name, chapters, downloaded, stdout
+from helpers import (
+    REPO,
+    RUNTIME,
+    TEST_REPOSITORY,
+    branch_name,
+    chapters,
+    downloaded,
+    stdout,
+)
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
@@ -159,5 +166,4 @@ def test_first_cell_fetches_the_course_where_it_is_missing(
 
 
 def nb_repository() -> str:
-    config = yaml.safe_load((REPO / "_config.yml").read_text())
-    return config["repository"]["url"]
+    return TEST_REPOSITORY

@@ -19,6 +19,7 @@ import yaml
 from browser import free_port, jupyter_server, offline_browser
 from helpers import (
     REPO,
+    TEST_REPOSITORY,
     build_book,
     chapters,
     course_chapters,
@@ -233,7 +234,7 @@ def test_every_chapter_launches_on_binder_and_colab(built_book):
     for doc in chapters():
         page = (built_book / "html" / f"{doc}.html").read_text()
         links = launch_links(
-            config["repository"]["url"],
+            TEST_REPOSITORY,
             branch,
             f"{doc}.ipynb",
             config["launch_buttons"]["binderhub_url"],

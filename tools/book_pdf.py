@@ -4,8 +4,9 @@ The landing page is opened in headless Chromium, every page of the book's
 table of contents is fetched in order and put into it (one article after
 another; their maths was typeset when the site was built), and once the
 fonts are in, the browser prints it with the site's print style sheet
-(``_static/course.css``). The PDF lands next to the site, where every
-page's sidebar links to it::
+(``_static/course.css``). The PDF lands next to the site, and only then
+does every page's sidebar link to it (the build leaves the link in a
+comment, ``_templates/book-pdf.html``)::
 
     python tools/book_pdf.py _build/html
 
@@ -17,6 +18,7 @@ chromium`` installs on a machine with internet access).
 import argparse
 import gzip
 import io
+import re
 import threading
 from contextlib import contextmanager
 from functools import partial
@@ -27,6 +29,8 @@ from playwright.sync_api import sync_playwright
 
 #: The PDF's name in the site; the sidebar template links to it.
 PDF_NAME = "deep-learning.pdf"
+#: The sidebar's link to the PDF, as the build leaves it: commented out.
+HIDDEN_LINK = re.compile(r"<!--book-pdf-link (.*?) book-pdf-link-->", re.S)
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 #: Where the book's pages are; the host page has maths, so it loads KaTeX's style sheet.
 HOST_PAGE = "book/perceptrons.html"
@@ -142,7 +146,21 @@ def print_book(html: Path, chromium: str | None = None) -> Path:
             )
         finally:
             browser.close()
+    link_pdf(html)
     return out
+
+
+def link_pdf(html: Path) -> int:
+    """Reveal the sidebar's link to the PDF on every page of ``html``, now
+    that the PDF is there; returns how many pages link to it."""
+    linked = 0
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        shown, count = HIDDEN_LINK.subn(r"\1", text)
+        if count:
+            page.write_text(shown, encoding="utf-8")
+            linked += 1
+    return linked
 
 
 def main() -> None:
