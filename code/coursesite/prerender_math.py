@@ -44,6 +44,10 @@ def use_katex(katex: Path) -> None:
             "--ignore-scripts` in the repository root (package.json pins it)."
         )
     sphinx_katex.KaTeXServer.katex_path = str(katex_js(katex).resolve())
+    # sphinxcontrib-katex gives Node 5 s to start and to answer: a shared,
+    # busy 2-core machine (a build beside the test suite) can need more.
+    sphinx_katex.STARTUP_TIMEOUT = max(sphinx_katex.STARTUP_TIMEOUT, 60.0)
+    sphinx_katex.RENDER_TIMEOUT = max(sphinx_katex.RENDER_TIMEOUT, 60.0)
 
 
 def render(formulas: list[Formula], katex: Path) -> list[str]:
