@@ -48,19 +48,6 @@ THEME_STATIC = (
     / "pydata_sphinx_theme"
     / "static"
 )
-#: The theme's script, and its loop that gives scrollable blocks a tab stop.
-THEME_JS = Path("_static", "scripts", "pydata-sphinx-theme.js")
-TAB_STOPS = (
-    ".forEach((e=>{e.tabIndex=e.scrollWidth>e.clientWidth||"
-    "e.scrollHeight>e.clientHeight?0:-1}))"
-)
-#: The same, for each block once it is laid out (sizes read, then written).
-TAB_STOPS_OBSERVED = (
-    ".forEach((e=>{(window.pstTabStops||=new ResizeObserver(es=>{es"
-    ".map(({target:e})=>[e,e.scrollWidth>e.clientWidth||"
-    "e.scrollHeight>e.clientHeight])"
-    ".forEach(([e,s])=>{e.tabIndex=s?0:-1})})).observe(e)}))"
-)
 
 
 def with_attributes(asset, **attributes: str):
@@ -109,34 +96,12 @@ def theme_file(relative: Path | str) -> Path:
         raise ExtensionError(
             f"{source} is missing: pydata-sphinx-theme changed. Pin it as "
             "requirements.in does, or update _ext/page_speed.py, "
-            "_ext/used_css.py and _ext/icon_fonts.py for the new theme."
+            "_ext/used_css.py, _ext/icon_fonts.py and _ext/tab_stops.py "
+            "for the new theme."
         )
     return source
 
 
-def tab_stops_when_laid_out(app: Sphinx, exception) -> None:
-    """The site's copy of the theme's script, its tab-stop loop observed."""
-    js = Path(app.outdir) / THEME_JS
-    if (
-        exception is not None
-        or app.builder.format != "html"
-        or not js.is_file()
-    ):
-        return
-    original = theme_file(THEME_JS.relative_to("_static"))
-    text = original.read_text(encoding="utf8")
-    if text.count(TAB_STOPS) != 1:
-        raise ExtensionError(
-            f"page_speed: {original} does not hold the tab-stop loop that "
-            "_ext/page_speed.py rewrites (TAB_STOPS): pydata-sphinx-theme "
-            "changed. Pin it as requirements.in does, or update TAB_STOPS."
-        )
-    js.write_text(
-        text.replace(TAB_STOPS, TAB_STOPS_OBSERVED), encoding="utf8"
-    )
-
-
 def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", speed_up_page)
-    app.connect("build-finished", tab_stops_when_laid_out)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,5 +1,6 @@
 """Shared fixtures: building the book costs minutes, so a session builds it
-once. Shared helpers live in helpers.py."""
+once, and every test that needs it is ``slow``. Shared helpers live in
+helpers.py."""
 
 import os
 import subprocess
@@ -9,6 +10,19 @@ from pathlib import Path
 import pytest
 from book_pdf import print_book
 from helpers import BOT, REPO, branch_name, build_book
+
+#: Fixtures that build the whole book, train a network or make a virtual
+#: environment: a test that uses one, directly or through another fixture,
+#: is slow.
+SLOW_FIXTURES = {"built_book", "published", "tiny_run", "runtime"}
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    """Mark the tests that need a slow fixture ``slow``, whatever their
+    module, so that a module's pure unit tests stay in the fast loop."""
+    for item in items:
+        if SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -76,6 +76,11 @@ def chapters() -> list[str]:
     return book.chapters(REPO)
 
 
+def course_chapters() -> list[str]:
+    """The chapters of the toc's numbered course part, in order."""
+    return book.course_chapters(REPO)
+
+
 def page(built_book: Path, doc: str) -> BeautifulSoup:
     """A built page, parsed."""
     return BeautifulSoup(

@@ -94,7 +94,8 @@ def test_every_install_uses_the_locks_with_hashes():
     ci = (REPO / ".ci" / "run").read_text()
     assert f"python -m pip install -q --require-hashes -r {LOCK}" in ci
     assert "python -m pip install -q --no-deps -e ." in ci
-    assert "bash tools/lock.sh" in readme
+    guide = (REPO / "CONTRIBUTING.md").read_text()
+    assert "bash tools/lock.sh" in guide
     for name in (LOCK, RUNTIME):
         assert "bash tools/lock.sh" in (REPO / name).read_text()
 

@@ -9,12 +9,9 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import pytest
 from bs4 import BeautifulSoup
 from helpers import REPO
 from myst_nb.core.variables import format_plain_text
-
-pytestmark = pytest.mark.slow
 
 IMAGE_FILE = re.compile(
     r"(_images/|\.(png|jpe?g|gif|svg|webp)$)", re.IGNORECASE

@@ -133,6 +133,7 @@ def test_tiny_run_lowers_the_loss_and_loads(tiny_run):
     assert run.info["provenance"]["device"].startswith("CPU")
 
 
+@pytest.mark.slow  # trains
 def test_tiny_dense_autoencoder_and_gan_runs_train_and_load(tmp_path):
     recipes = {
         "tiny-dense": tiny("dense"),
@@ -164,6 +165,7 @@ def test_tiny_dense_autoencoder_and_gan_runs_train_and_load(tmp_path):
     assert g.tensors["samples"].shape == (1, 64, 1, 28, 28)
 
 
+@pytest.mark.slow  # trains
 def test_fast_training_gives_the_plain_weights_and_leaves_no_hook(tmp_path):
     """--fast changes the memory layout while training, not the maths, and
     puts the model back as it was."""
@@ -423,6 +425,7 @@ def classifiers(tested: bool) -> list[str]:
     ]
 
 
+@pytest.mark.slow  # classifies held-out digits
 @pytest.mark.parametrize("name", classifiers(tested=False))
 def test_committed_validation_accuracy_matches_a_fresh_evaluation(name):
     """The runs that never see the test set: their last recorded
@@ -438,6 +441,7 @@ def test_committed_validation_accuracy_matches_a_fresh_evaluation(name):
     assert "test_accuracy" not in run.metrics
 
 
+@pytest.mark.slow  # classifies the 10,000 test digits
 @pytest.mark.parametrize("name", classifiers(tested=True))
 def test_committed_classifier_accuracy_matches_a_fresh_evaluation(name):
     run = runs.load(name)

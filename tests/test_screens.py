@@ -3,8 +3,10 @@
 Each page is opened at 1280×800 and at 390×844 in a fresh browser profile
 (a reader's first visit), offline, and at 1280×800 in dark mode. The
 theme's sidebars must open and lead somewhere, the console must stay
-silent, and axe-core (pinned in package.json, injected from node_modules)
-must find no serious or critical accessibility violation, in either mode.
+silent, every block that scrolls must be a tab stop, and axe-core (pinned
+in package.json, injected from node_modules) must find no serious or
+critical accessibility violation, in either mode. Each visit audits the
+page as loaded: its later sections are not laid out yet.
 """
 
 from pathlib import Path
@@ -24,15 +26,42 @@ pytestmark = pytest.mark.slow
 SCREENS = {"laptop": (1280, 800), "phone": (390, 844)}
 #: Every page is also audited in dark mode (the theme follows the system's).
 VISITS = {**SCREENS, "laptop, dark mode": SCREENS["laptop"]}
+#: Each block that can scroll (code, outputs, formulas, tables): its tab
+#: stop as the page loaded, then whether it scrolls (reading its size lays
+#: it out), and where it is.
+TAB_STOPS = """() => [...document.querySelectorAll(
+    'pre, .cell_output > .output, div.math, .pst-scrollable-table-container')]
+  .map(e => [e.tabIndex === 0, e])
+  .map(([stop, e]) => [stop,
+    e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight,
+    e.tagName + '.' + e.className.split(' ')[0] + ': '
+      + e.textContent.trim().slice(0, 40)])"""
+
+
+def tab_stops(page, where: str, found: dict) -> None:
+    """Note the blocks of the open page that scroll with no tab stop, and
+    those that have one."""
+    for stop, scrolls, block in page.evaluate(TAB_STOPS):
+        if scrolls and not stop:
+            found["unreachable"].append(f"{where}: {block}")
+        found["stops" if stop else "no stop"].append(f"{where}: {block}")
 
 
 def visit_every_page(html: Path) -> dict[str, list[str]]:
     """Open every page at both sizes and in dark mode, each in a fresh profile.
 
-    Returns the console's errors and warnings, axe's blocking violations and
-    the requests that tried to leave the machine, each as readable lines.
+    Returns the console's errors and warnings, axe's blocking violations,
+    the requests that tried to leave the machine and the blocks with and
+    without a tab stop, each as readable lines.
     """
-    found = {"console": [], "axe": [], "offsite": []}
+    found = {
+        "console": [],
+        "axe": [],
+        "offsite": [],
+        "unreachable": [],
+        "stops": [],
+        "no stop": [],
+    }
     with (
         serve_site(html) as site,
         offline_chromium() as (new_context, attempts),
@@ -56,6 +85,7 @@ def visit_every_page(html: Path) -> dict[str, list[str]]:
                     ),
                 )
                 open_page(page, f"{site}/{name}")
+                tab_stops(page, where, found)
                 found["axe"] += [
                     f"{where}: {v}" for v in axe_violations(page)
                 ]
@@ -76,6 +106,15 @@ def test_no_page_logs_an_error_or_a_warning(visits):
 
 def test_axe_finds_no_serious_or_critical_violation(visits):
     assert not visits["axe"], "\n".join(visits["axe"])
+
+
+def test_every_block_that_scrolls_is_a_tab_stop(visits):
+    """A keyboard reader reaches every block that scrolls, however far down
+    the page: the build gives the tab stops (_ext/tab_stops.py), so they
+    are there before the block is laid out; a short block gets none."""
+    assert not visits["unreachable"], "\n".join(visits["unreachable"])
+    assert any("phone" in block for block in visits["stops"])
+    assert visits["no stop"], "every block is a tab stop"
 
 
 def sidebar_link(page, sidebar: str, text: str):

@@ -17,14 +17,19 @@ import nbformat
 import pytest
 import yaml
 from browser import free_port, jupyter_server, offline_browser
-from helpers import REPO, build_book, chapters, downloaded, page
+from helpers import (
+    REPO,
+    build_book,
+    chapters,
+    course_chapters,
+    downloaded,
+    page,
+)
 from sphinx.config import Config
 from sphinx.directives.code import LiteralInclude, LiteralIncludeReader
 from standalone_notebooks import launch_links
 
 from dlcourse.perceptron import perceptron
-
-pytestmark = pytest.mark.slow
 
 #: MyST syntax JupyterLab does not render: roles, directive fences, ``:::``.
 MYST = re.compile(
@@ -77,7 +82,7 @@ def glued(built_book, doc: str) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def notebooks(built_book) -> dict:
-    assert "book/perceptrons" in chapters()
+    assert set(course_chapters()) <= set(chapters())
     return {
         doc: nbformat.read(downloaded(built_book, doc), as_version=4)
         for doc in chapters()
@@ -328,6 +333,7 @@ DOT = bytes.fromhex(
 )
 
 
+@pytest.mark.slow  # builds a book
 def test_figures_admonitions_and_dropdowns_become_plain_markdown(tmp_path):
     """What the chapters may use beyond today's text: a figure is embedded,
     a note is a blockquote, dropdowns (exercises, solutions) stay closed."""

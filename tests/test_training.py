@@ -5,6 +5,7 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, Subset
@@ -54,6 +55,7 @@ def test_an_epoch_visits_every_image_once_in_a_new_order():
     ]
 
 
+@pytest.mark.slow  # trains
 def test_tensor_loop_equals_the_dataloader_loop_on_the_same_batches():
     """Feed the lecture's DataLoader the tensor loop's shuffled order:
     losses and weights must agree, also with the weights channels-last (a

@@ -42,6 +42,15 @@ def chapters(root: Path) -> list[str]:
     ]
 
 
+def course_chapters(root: Path) -> list[str]:
+    """The chapters of the toc's numbered part (the course), in order:
+    every rule about chapters applies to each of them, whatever their
+    number."""
+    toc = yaml.safe_load((Path(root) / "_toc.yml").read_text())
+    (course,) = [p for p in toc.get("parts", []) if p.get("numbered")]
+    return _files(course["chapters"])
+
+
 def _files(node: object) -> list[str]:
     if isinstance(node, list):
         return [name for item in node for name in _files(item)]
