@@ -34,7 +34,7 @@ from sphinx.config import Config
 from sphinx.util import logging
 from sphinxcontrib import katex
 
-from coursesite.prerender_math import katex_js
+from coursesite.prerender_math import katex_js, steady_server
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ ERROR = re.compile(r'<span class="katex-error" title="([^"]*)"')
 
 def use_site_katex(app: Sphinx, config: Config) -> None:
     """Render with the pinned KaTeX and load its style sheet from the site."""
+    steady_server()
     config.katex_prerender = True
     config.katex_js_path = str(
         katex_js(node_modules(Path(app.confdir)) / "katex")

@@ -1,5 +1,7 @@
 """Maths typeset at build time by the site's KaTeX (_ext/katex_math.py)."""
 
+import socket
+
 import katex_math  # a local Sphinx extension (_ext/, on pytest's pythonpath)
 import pytest
 from helpers import REPO, build_book, copy_chapter
@@ -57,3 +59,12 @@ def test_a_formula_katex_cannot_typeset_fails_the_strict_build(tmp_path):
     assert result.returncode != 0
     assert "KaTeX cannot typeset a formula" in result.stderr + result.stdout
     assert "perceptrons" in result.stderr + result.stdout
+
+
+def test_the_node_server_starts_on_a_port_it_retries_until_node_listens():
+    """The Unix-socket start connects once the socket file exists, which
+    can be before Node listens (a refused connection killed a build)."""
+    render([Formula("x", False)], KATEX)
+    server = katex.KaTeXServer.katex_server
+    assert server.sock.family == socket.AF_INET
+    assert katex.STARTUP_TIMEOUT >= 60

@@ -44,8 +44,22 @@ def use_katex(katex: Path) -> None:
             "--ignore-scripts` in the repository root (package.json pins it)."
         )
     sphinx_katex.KaTeXServer.katex_path = str(katex_js(katex).resolve())
-    # sphinxcontrib-katex gives Node 5 s to start and to answer: a shared,
-    # busy 2-core machine (a build beside the test suite) can need more.
+    steady_server()
+
+
+def steady_server() -> None:
+    """Start sphinxcontrib-katex's Node server so that a busy machine does
+    not fail it.
+
+    On POSIX it connects to Node's Unix socket as soon as the socket file
+    exists, which can be before Node listens: "Connection refused", a dead
+    build, and a Node process left holding the build's output. Its start on
+    a loopback TCP port (the Windows way) retries until Node listens. It
+    also gives Node 5 s to start and to answer; a shared 2-core machine
+    running a build beside the test suite can need more.
+    """
+    server = sphinx_katex.KaTeXServer
+    server.start_server_process = server.start_network_socket
     sphinx_katex.STARTUP_TIMEOUT = max(sphinx_katex.STARTUP_TIMEOUT, 60.0)
     sphinx_katex.RENDER_TIMEOUT = max(sphinx_katex.RENDER_TIMEOUT, 60.0)
 
