@@ -21,17 +21,20 @@ pytestmark = pytest.mark.slow
 SMALLEST_PX = 9
 #: The PNG text chunk in which the build's kernels record the smallest text.
 SMALLEST_TEXT = "Smallest text px"
-#: For each figure of the page, scrolled to (figures load as the reader
-#: nears them): its file (as the page names it and as a path in the site),
+#: For each figure of the page, loaded and scrolled to: its file (as the page names it and as a path in the site),
 #: its size attributes, natural and rendered sizes, its enlarging link and,
 #: for an SVG, its font sizes as drawn (SVG user units) and its drawn width.
 FIGURES = r"""async () => {
   const figures = [];
   for (const img of document.querySelectorAll('article .cell_output img')) {
+    // Scrolling to a lazy figure lays its section out, which can move the
+    // figure off the screen again before it loads: load it now (that it
+    // loads lazily is test_page_speed's).
+    img.loading = 'eager';
     img.scrollIntoView();
     if (!img.complete) await Promise.race([
       new Promise(done => img.addEventListener('load', done, {once: true})),
-      new Promise(done => setTimeout(done, 10000))]);
+      new Promise(done => setTimeout(done, 30000))]);
     const file = img.getAttribute('src');
     const box = img.getBoundingClientRect();
     const figure = {
