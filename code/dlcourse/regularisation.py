@@ -45,8 +45,8 @@ def l2_penalty(model: nn.Module, lam: float) -> torch.Tensor:
     return 0.5 * lam * sum(w.pow(2).sum() for w in model.parameters())
 
 
-#: A small random rotation (up to 10°) and shift (up to 10 % of the width)
-#: of one digit.
+#: A small random rotation (up to 10°) and shift (up to 10 % of the width,
+#: rounded to whole pixels: at most 3) of one digit.
 shift_and_rotate = v2.RandomAffine(degrees=10, translate=(0.1, 0.1))
 
 

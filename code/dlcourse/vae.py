@@ -1,4 +1,4 @@
-"""A variational autoencoder (Kingma & Welling 2013): an autoencoder whose
+"""A variational autoencoder (Kingma & Welling 2014): an autoencoder whose
 codes follow a distribution we can sample from.
 
 A plain autoencoder puts its codes wherever rebuilding is easiest, so a
