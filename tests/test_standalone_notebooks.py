@@ -272,7 +272,8 @@ def test_jupyterlab_shows_the_page_and_runs_the_quiz(built_book, tmp_path):
         glued = markdown.get_by_text(
             "The outputs, in the order of the inputs above, are 1,1,1,0."
         )
-        glued.wait_for(timeout=30_000)
+        # in a folded dropdown until the reader opens it: rendered, hidden
+        glued.wait_for(state="attached", timeout=30_000)
         text = markdown.all_inner_texts()
         # an untrusted notebook's saved outputs run no script: the quiz
         # needs its cell run (the notebook says so)
