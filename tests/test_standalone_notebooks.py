@@ -55,8 +55,11 @@ def directives(doc: str, name: str) -> list[tuple[str, dict]]:
     for m in re.finditer(
         pattern, (REPO / f"{doc}.md").read_text(), re.MULTILINE
     ):
+        # MyST reads the option lines as YAML (a value may be quoted)
         options = {
-            key: LiteralInclude.option_spec[key](value)
+            key: LiteralInclude.option_spec[key](
+                str(yaml.safe_load(value)) if value.strip() else value
+            )
             for key, value in (
                 re.match(r":([\w-]+):\s*(.*)", line).groups()
                 for line in m.group(3).splitlines()
