@@ -28,6 +28,26 @@
     return node;
   }
 
+  // Vega labels each control with its name and its current value; the
+  // control is named by its name alone (a slider announces its own value),
+  // and a group of radio buttons by the name too.
+  function nameControls(controls) {
+    controls.querySelectorAll(".vega-bind").forEach(function (bind) {
+      var name = bind.querySelector(".vega-bind-name").textContent;
+      var radios = bind.querySelector(".vega-bind-radio");
+      if (radios) {
+        radios.setAttribute("role", "radiogroup");
+        radios.setAttribute("aria-label", name);
+        return;
+      }
+      bind.querySelector("input, select").setAttribute("aria-label", name);
+      var value = bind.querySelector("label > span:last-child");
+      if (value && value !== bind.querySelector(".vega-bind-name")) {
+        value.setAttribute("aria-hidden", "true");
+      }
+    });
+  }
+
   async function start(figure) {
     await loadVega();
     var spec = await (await fetch(root + figure.dataset.spec)).json();
@@ -50,6 +70,10 @@
     view.addSignalListener("alt", describe);
     await view.runAsync();
     describe("alt", view.signal("alt"));
+    nameControls(controls);
+    // the chart's label speaks for the drawing; Vega's own roles inside it
+    // (a group, a symbol) would each ask for a name of their own
+    chart.querySelector("svg").setAttribute("aria-hidden", "true");
     image.parentNode.insertBefore(controls, image);
     image.parentNode.insertBefore(chart, image);
     image.parentNode.insertBefore(said, image);
