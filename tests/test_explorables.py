@@ -32,6 +32,13 @@ DIRECTIVE = re.compile(
 WIDEST = 360
 #: The most a figure's compiled spec (its data inside) may weigh.
 HEAVIEST_SPEC = 400_000
+#: The most a chapter may weigh once all its figures are live: every file
+#: it fetched, before compression (as benchmarks/lighthouse.py counts).
+HEAVIEST_CHAPTER = 2_000_000
+#: The bytes the open page has fetched, before compression.
+WEIGHT = """() => performance.getEntries()
+  .filter(e => 'decodedBodySize' in e)
+  .reduce((sum, e) => sum + e.decodedBodySize, 0)"""
 
 
 def explorables(doc: str) -> dict[str, str]:
@@ -168,6 +175,8 @@ def test_figures_answer_their_controls(built_book, width, theme):
                 found.add(name)
             if explorables(doc):
                 assert not axe_violations(page, "div.explorable"), doc
+                weight = page.evaluate(WEIGHT)
+                assert weight <= HEAVIEST_CHAPTER, (doc, weight)
     assert found == set(FIGURES)
     assert not errors and not attempts
 
