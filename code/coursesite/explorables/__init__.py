@@ -15,8 +15,8 @@ formula the page computes cannot drift from the package's; the browser test
 (``tests/test_explorables.py``) moves the page's controls to each setting
 and checks what the page shows.
 
-Figures are at most :data:`WIDTH` pixels wide, so that a phone shows them
-at full size.
+Figures are at most about 340 pixels wide, so that a phone shows them at
+full size (``tests/test_explorables.py`` allows 360).
 """
 
 import base64
@@ -25,11 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
-
-#: The widest a figure may be, in CSS pixels: the text's width on a
-#: 390-pixel phone.
-WIDTH = 340
-
 
 @dataclass(frozen=True)
 class Sample:
