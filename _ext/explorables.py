@@ -152,17 +152,25 @@ class Explorable(SphinxDirective):
         figure = nodes.figure("", image, caption)
         self.add_name(figure)
         note = explorable_note()
-        note += nodes.Text("Move this figure's controls on the course's page: ")
-        note += nodes.reference("", "", nodes.Text("the figure"), refid=figure["ids"][0])
+        note += nodes.Text(
+            "Move this figure's controls on the course's page: "
+        )
+        note += nodes.reference(
+            "", "", nodes.Text("the figure"), refid=figure["ids"][0]
+        )
         note += nodes.Text(".")
-        spec = json.dumps(made["vega"], separators=(",", ":"), sort_keys=True)
+        spec = json.dumps(
+            made["vega"], separators=(",", ":"), sort_keys=True
+        )
         return explorable("", figure, note, spec=spec)
 
     def svg_file(self, svg: str) -> str:
         """Write the static figure beside the doctrees, under its content
         hash; its address as the image's ``uri`` (relative to the page)."""
         digest = hashlib.sha256(svg.encode()).hexdigest()[:16]
-        path = Path(self.env.app.doctreedir) / "explorables" / f"{digest}.svg"
+        path = (
+            Path(self.env.app.doctreedir) / "explorables" / f"{digest}.svg"
+        )
         if not path.exists():
             with atomic_write(path, encoding="utf-8") as out:
                 out.write(svg)
@@ -189,7 +197,9 @@ def visit_explorable(self, node: explorable) -> None:
         with atomic_write(path, encoding="utf-8") as out:
             out.write(node["spec"])
     self.body.append(
-        self.starttag(node, "div", CLASS="explorable", **{"data-spec": spec.as_posix()})
+        self.starttag(
+            node, "div", CLASS="explorable", **{"data-spec": spec.as_posix()}
+        )
     )
 
 

@@ -81,7 +81,9 @@ def test_render_refuses_a_figure_the_package_disagrees_with(modules):
     figure = import_object(FIGURES["fig-explore-perceptron"])()
     (first, *_) = figure.samples
     wrong = Sample(first.params, shows=("XOR",))
-    with pytest.raises(ValueError, match="'XOR' is not in the figure's text"):
+    with pytest.raises(
+        ValueError, match="'XOR' is not in the figure's text"
+    ):
         render(Figure(figure.spec, (wrong,)), modules)
 
 
@@ -217,7 +219,9 @@ def test_vega_loads_only_near_a_figure(built_book):
         for doc in course_chapters():
             fetched.clear()
             open_page(page, f"{site}/{doc}.html")
-            assert not [u for u in fetched if "vega" in u or "explorables/" in u]
+            assert not [
+                u for u in fetched if "vega" in u or "explorables/" in u
+            ]
 
 
 def test_notebooks_show_the_static_figure_and_where_to_move_it(built_book):

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+
 @dataclass(frozen=True)
 class Sample:
     """With its parameters set to ``params``, the figure's text must contain
@@ -94,7 +95,9 @@ def problems(figure: Figure) -> list[str]:
 
 def bound(figure: Figure) -> dict[str, dict]:
     """The figure's controls: each bound parameter's ``bind``, by name."""
-    return {p["name"]: p["bind"] for p in figure.spec["params"] if "bind" in p}
+    return {
+        p["name"]: p["bind"] for p in figure.spec["params"] if "bind" in p
+    }
 
 
 def slider(
@@ -169,4 +172,6 @@ def grey_png(pixels: np.ndarray) -> str:
     )
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+    return (
+        "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+    )

@@ -30,10 +30,15 @@ def gate_figure() -> Figure:
             line(axis),
             {
                 "data": {
-                    "values": [{"x1": x1, "x2": x2} for x1, x2 in binary_inputs()]
+                    "values": [
+                        {"x1": x1, "x2": x2} for x1, x2 in binary_inputs()
+                    ]
                 },
                 "transform": [
-                    {"calculate": fires("datum.x1", "datum.x2"), "as": "output"}
+                    {
+                        "calculate": fires("datum.x1", "datum.x2"),
+                        "as": "output",
+                    }
                 ],
                 "mark": {"type": "point", "size": 160, "strokeWidth": 2},
                 "encoding": {
@@ -74,7 +79,11 @@ def gate_figure() -> Figure:
             "y": {"field": "row", "type": "ordinal", "axis": None},
             "text": {"field": "line"},
         },
-        "title": {"text": {"expr": "gate"}, "fontSize": 15, "anchor": "start"},
+        "title": {
+            "text": {"expr": "gate"},
+            "fontSize": 15,
+            "anchor": "start",
+        },
     }
     figure = spec(
         params=[
