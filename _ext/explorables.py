@@ -97,17 +97,23 @@ def render(figure: Figure, modules: Path) -> dict:
     return made
 
 
-def source_files(function) -> set[str]:
-    """The files a figure's data come from: its module and the course
-    package's modules that module uses, so that the page is read again when
-    one of them changes."""
+def source_files(function, data: dict[str, list[str]], root: Path) -> set:
+    """The files a figure's data come from: its module, the course
+    package's modules that module uses, and the data files of the modules
+    that read some (``stale_pages_data``: the cached runs), so that the page
+    is read again when one of them changes."""
     module = inspect.getmodule(function)
-    used = {inspect.getmodule(value) for value in vars(module).values()}
-    return {
+    used = {inspect.getmodule(v) for v in vars(module).values()} | {module}
+    used.discard(None)
+    files = {
         m.__file__
-        for m in used | {module}
-        if m and m.__name__.startswith(("dlcourse", module.__name__))
+        for m in used
+        if m.__name__.startswith(("dlcourse", module.__name__))
     }
+    for m in used:
+        for pattern in data.get(m.__name__, []):
+            files |= {str(path) for path in sorted(root.glob(pattern))}
+    return files
 
 
 class Explorable(SphinxDirective):
@@ -135,7 +141,8 @@ class Explorable(SphinxDirective):
                 "function of coursesite.explorables returning a Figure whose "
                 "Vega-Lite spec compiles and shows what its samples say."
             ) from error
-        for path in source_files(function):
+        data = getattr(self.config, "stale_pages_data", {})
+        for path in source_files(function, data, Path(self.env.srcdir)):
             self.env.note_dependency(path)
         return [self.explorable(made)]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from browser import axe_violations, offline_chromium, open_page, serve_site
-from explorables import render
+from explorables import render, source_files
 from helpers import REPO, course_chapters
 from live_code import node_modules
 from sphinx.util import import_object
@@ -100,6 +100,20 @@ def test_render_refuses_a_figure_without_alt_or_labels(modules):
     assert "'w1' has no label" in str(error.value)
 
 
+def test_a_figure_depends_on_its_modules_and_their_data():
+    """The page is read again when the figure's module, a package module
+    it uses or the data that module reads (the runs) change."""
+    function = import_object(FIGURES["fig-explore-perceptron"])
+    data = {"dlcourse.perceptron": ["runs/*/run.json"]}
+    files = {
+        Path(f).relative_to(REPO) for f in source_files(function, data, REPO)
+    }
+    assert Path("code/coursesite/explorables/perceptrons.py") in files
+    assert Path("code/dlcourse/perceptron.py") in files
+    assert Path("runs/lecture/run.json") in files
+    assert not any("torch" in str(f) for f in files)
+
+
 def test_mismatches_compare_images_within_tolerance():
     from coursesite.explorables import grey_png
 
@@ -107,6 +121,8 @@ def test_mismatches_compare_images_within_tolerance():
     shown = Shown("", [], [grey_png(digit)])
     assert not mismatches(Sample({}, image=digit, tolerance=0.01), shown)
     assert mismatches(Sample({}, image=1 - digit), shown)
+    (smaller,) = mismatches(Sample({}, image=digit[:14]), shown)
+    assert "(28, 28)" in smaller
 
 
 # -- in the built book ------------------------------------------------------

@@ -69,7 +69,14 @@ def mismatches(sample: Sample, shown: Shown) -> list[str]:
     if sample.image is not None:
         if len(shown.images) != 1:
             return [*found, f"{len(shown.images)} images drawn, not 1"]
-        error = np.abs(png_grey(shown.images[0]) - sample.image).max()
+        drawn = png_grey(shown.images[0])
+        if drawn.shape != sample.image.shape:
+            return [
+                *found,
+                f"the image is {drawn.shape}, the package's "
+                f"{sample.image.shape}",
+            ]
+        error = np.abs(drawn - sample.image).max()
         if error > sample.tolerance:
             found.append(
                 f"the image differs from the package's by {error:.3f} "
