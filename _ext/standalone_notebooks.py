@@ -439,6 +439,15 @@ class Writer:
     def block_image(self, node, level: int = 1) -> str:
         return self.image(node)
 
+    def block_figure(self, node, level: int) -> str:
+        """A figure of the prose (not drawn by a cell): its image, then its
+        numbered caption, as the page shows it."""
+        image = self.image(node.next_node(nodes.image))
+        caption = node.next_node(nodes.caption)
+        if not caption:
+            return image
+        return f"{image}\n\n{self.figure_number(node)}{self.inline(caption)}"
+
     def block_transition(self, node, level: int) -> str:
         return "---"
 

@@ -62,7 +62,7 @@ BLOCKING = ("serious", "critical")
 #: text by asking what the page shows at that point, and a section not laid
 #: out yet shows nothing there (it judged a dark page's captions against
 #: a light grey).
-AXE_RUN = """async () => {
+AXE_RUN = """async (within) => {
   const run = async (where, rules) => (await axe.run(where,
     {resultTypes: ['violations'], ...rules})).violations;
   const seen = async (n) => {
@@ -73,7 +73,7 @@ AXE_RUN = """async () => {
     return (await run(e, {runOnly: ['color-contrast']})).length > 0;
   };
   const found = [];
-  for (const v of await run(document, {})) {
+  for (const v of await run(within ? document.querySelectorAll(within) : document, {})) {
     const nodes = [];
     for (const n of v.nodes)
       if (v.id !== 'color-contrast' || await seen(n)) nodes.push(n);
@@ -85,8 +85,9 @@ AXE_RUN = """async () => {
 }"""
 
 
-def axe_violations(page) -> list[str]:
-    """axe-core's serious and critical violations on the open page, as
+def axe_violations(page, within: str = "") -> list[str]:
+    """axe-core's serious and critical violations on the open page (or in
+    its elements that match the CSS selector ``within``), as
     "impact id at nodes": the page as loaded, its later sections not yet
     laid out (``content-visibility: auto``, _static/course.css), as a
     keyboard or screen reader user meets it."""
@@ -94,7 +95,7 @@ def axe_violations(page) -> list[str]:
         page.add_script_tag(path=str(AXE))
     return [
         f"{v['impact']} {v['id']} at {v['nodes']}"
-        for v in page.evaluate(AXE_RUN)
+        for v in page.evaluate(AXE_RUN, within)
         if v["impact"] in BLOCKING
     ]
 

@@ -29,7 +29,10 @@ def pytest_collection_modifyitems(items: list) -> None:
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
     """The whole book built from a clean cache into a temporary folder;
-    returns ``_build``."""
+    returns ``_build``. ``BUILT_BOOK=_build`` uses a build of your own
+    instead, to run a browser test while you work on a page."""
+    if os.environ.get("BUILT_BOOK"):
+        return Path(os.environ["BUILT_BOOK"]).resolve()
     out = tmp_path_factory.mktemp("book")
     result = build_book(REPO, out, env={REPOSITORY_ENV: TEST_REPOSITORY})
     log = out / "build.log"

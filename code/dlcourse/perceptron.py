@@ -38,6 +38,33 @@ def outputs_as_option(w: np.ndarray, b: float) -> str:
     return ",".join(str(y) for _, y in truth_table(w, b))
 
 
+#: The logic gate of each truth table on two inputs, by its outputs on
+#: (0,0), (0,1), (1,0), (1,1) as :func:`outputs_as_option` writes them.
+GATES = {
+    "0,0,0,0": "always 0",
+    "0,0,0,1": "AND",
+    "0,0,1,0": "x₁ AND NOT x₂",
+    "0,0,1,1": "x₁",
+    "0,1,0,0": "NOT x₁ AND x₂",
+    "0,1,0,1": "x₂",
+    "0,1,1,0": "XOR",
+    "0,1,1,1": "OR",
+    "1,0,0,0": "NOR",
+    "1,0,0,1": "XNOR",
+    "1,0,1,0": "NOT x₂",
+    "1,0,1,1": "x₁ OR NOT x₂",
+    "1,1,0,0": "NOT x₁",
+    "1,1,0,1": "NOT x₁ OR x₂",
+    "1,1,1,0": "NAND",
+    "1,1,1,1": "always 1",
+}
+
+
+def gate(w: np.ndarray, b: float) -> str:
+    """The logic gate a two-input perceptron computes, e.g. ``'NAND'``."""
+    return GATES[outputs_as_option(w, b)]
+
+
 def nand(x1: int, x2: int) -> int:
     """Logical NAND, the gate the lecture's perceptron (w = (-2, -2), b = 3)
     computes."""
