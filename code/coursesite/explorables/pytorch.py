@@ -89,45 +89,21 @@ def misfit(layer: nn.Module, side: int) -> str:
 def said() -> str:
     """The text alternative, a Vega expression: the controls' setting and
     every row of its table (the samples check it against PyTorch)."""
-    parts = [
-        "The lecture's CNN with conv2 a ",
-        "k",
-        "×",
-        "k",
-        " convolution of stride ",
-        "s",
-        " and padding ",
-        "p",
-        ", and ",
-        "q",
-        "×",
-        "q",
-        " pooling. Shapes (maps × rows × columns): ",
-    ]
-    for row in range(ROWS - 1):
-        parts += [
-            f"rows[{row}][0]",
-            " ",
-            f"rows[{row}][1]",
-            ", " if row < ROWS - 2 else "; ",
-        ]
+    setting = (
+        '"The lecture\'s CNN with conv2 a " + k + "×" + k + " convolution of '
+        'stride " + s + " and padding " + p + ", and " + q + "×" + q + '
+        '" pooling. Shapes (maps × rows × columns): "'
+    )
+    shapes = " + ', ' + ".join(
+        f"rows[{row}][0] + ' ' + rows[{row}][1]" for row in range(ROWS - 1)
+    )
     flat = f"rows[{ROWS - 1}]"
     ending = (
-        f"({flat}[1] == {json.dumps(UNBUILT)} ? {flat}[2] + "
-        f"', so the network cannot be built.' : 'flattening gives ' + "
-        f"{flat}[1] + ': ' + {flat}[2] + '.')"
+        f"({flat}[1] == {json.dumps(UNBUILT)}"
+        f" ? {flat}[2] + ', so the network cannot be built.'"
+        f" : 'flattening gives ' + {flat}[1] + ': ' + {flat}[2] + '.')"
     )
-    signals = {"k", "s", "p", "q"}
-    return (
-        " + ".join(
-            part
-            if part in signals or part.startswith("rows[")
-            else json.dumps(part)
-            for part in parts
-        )
-        + " + "
-        + ending
-    )
+    return f"{setting} + {shapes} + '; ' + {ending}"
 
 
 def shapes_figure() -> Figure:
