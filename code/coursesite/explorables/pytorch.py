@@ -10,27 +10,31 @@ from coursesite.explorables import Figure, Sample, alt, slider, spec
 from dlcourse.cnn import LectureCNN
 from dlcourse.shapes import derived_sizes, measured_shapes, window
 
-#: The controls' values: conv2's kernel side, stride and padding, and the
-#: poolings' window (its stride too).
-KERNELS = range(1, 8)
-STRIDES = range(1, 4)
-PADDINGS = range(0, 4)
-POOLS = range(2, 5)
+#: The controls, {name: (label, values)}: conv2's kernel side, stride and
+#: padding, and the poolings' window (their stride too).
+CONTROLS = {
+    "k": ("conv2 kernel k", range(1, 8)),
+    "s": ("conv2 stride s", range(1, 4)),
+    "p": ("conv2 padding p", range(0, 4)),
+    "q": ("pooling window", range(2, 5)),
+}
 #: The lecture's own network, the figure's first state.
 LECTURE = {"k": 3, "s": 1, "p": 0, "q": 2}
-#: The layers as the table lists them, then the flattening.
-ROWS = 6
+#: The table's rows: the package's steps (input, convolutions, poolings),
+#: then the flattening.
+ROWS = len(derived_sizes(LectureCNN())) + 1
 #: The rows' distance, in pixels: a layer's shape and its formula below.
 PITCH = 38
 FORMULA = "#6b6b6b"
 #: The last row's words when a window does not fit.
 UNBUILT = "cannot be built"
-#: The page's key of a setting, as :func:`key` writes it.
-KEY = "k + ',' + s + ',' + p + ',' + q"
+#: The page's name of the controls' setting, as :func:`key` writes it.
+KEY = " + ',' + ".join(CONTROLS)
 
 
-def key(k: int, s: int, p: int, q: int) -> str:
-    return f"{k},{s},{p},{q}"
+def key(*setting: int) -> str:
+    """A setting's name in the page's table of settings (:data:`KEY`)."""
+    return ",".join(map(str, setting))
 
 
 def network(k: int, s: int, p: int, q: int) -> LectureCNN:
@@ -43,6 +47,7 @@ def network(k: int, s: int, p: int, q: int) -> LectureCNN:
 
 
 def shape(maps: int, side: int) -> str:
+    """A layer's output as PyTorch orders it, the batch aside."""
     return f"{maps} × {side} × {side}"
 
 
@@ -109,7 +114,7 @@ def said() -> str:
 def shapes_figure() -> Figure:
     """The table of shapes for the controls' setting, every setting's
     computed by the package in advance."""
-    settings = list(product(KERNELS, STRIDES, PADDINGS, POOLS))
+    settings = product(*(values for _, values in CONTROLS.values()))
     tables = {key(*setting): table(*setting) for setting in settings}
     lines = {
         "data": {"values": [{"i": i} for i in range(ROWS)]},
@@ -129,33 +134,10 @@ def shapes_figure() -> Figure:
     }
     figure = spec(
         params=[
-            slider(
-                "k",
-                "conv2 kernel k",
-                KERNELS[0],
-                KERNELS[-1],
-                1,
-                LECTURE["k"],
-            ),
-            slider(
-                "s",
-                "conv2 stride s",
-                STRIDES[0],
-                STRIDES[-1],
-                1,
-                LECTURE["s"],
-            ),
-            slider(
-                "p",
-                "conv2 padding p",
-                PADDINGS[0],
-                PADDINGS[-1],
-                1,
-                LECTURE["p"],
-            ),
-            slider(
-                "q", "pooling window", POOLS[0], POOLS[-1], 1, LECTURE["q"]
-            ),
+            *[
+                slider(name, label, values[0], values[-1], 1, LECTURE[name])
+                for name, (label, values) in CONTROLS.items()
+            ],
             {"name": "rows", "expr": f"{json.dumps(tables)}[{KEY}]"},
             alt(said()),
         ],
@@ -183,17 +165,23 @@ def text(field: str, x: int, dy: int, style: dict) -> dict:
 
 
 def samples() -> list[Sample]:
-    """The lecture's network, the quiz's neighbours, and a setting whose
-    last pooling has nothing left: each shape as PyTorch measures it on a
+    """The lecture's network, three other settings, and one whose last
+    pooling has nothing left: each shape as PyTorch measures it on a
     dummy image, or PyTorch's refusal to run it."""
     found = []
-    for setting in [(3, 1, 0, 2), (5, 2, 2, 2), (1, 1, 3, 3), (3, 3, 0, 4)]:
+    for setting in [
+        (3, 1, 0, 2),
+        (5, 2, 2, 2),
+        (1, 1, 3, 3),
+        (7, 3, 3, 2),
+        (3, 3, 0, 4),
+    ]:
         model = network(*setting)
         model.fc = nn.LazyLinear(10)  # sized by what reaches it
         try:
             calls = measured_shapes(model)
         except RuntimeError:
-            found.append(Sample(dict(zip("kspq", setting)), (UNBUILT,)))
+            found.append(Sample(dict(zip(CONTROLS, setting)), (UNBUILT,)))
             continue
         shows = [
             f"{layer} {shape(out[1], out[2])}"
@@ -203,7 +191,7 @@ def samples() -> list[Sample]:
         (flat,) = [inputs[1] for layer, inputs, _ in calls if layer == "fc"]
         found.append(
             Sample(
-                dict(zip("kspq", setting)),
+                dict(zip(CONTROLS, setting)),
                 (*shows, f"nn.Linear({flat}, 10)"),
             )
         )
