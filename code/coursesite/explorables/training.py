@@ -27,11 +27,6 @@ FIRST = 0.19
 W1, W2 = [-1.5, 1.5], [-0.2, 1.2]
 #: The losses whose contours are drawn, besides the start's.
 LEVELS = [0.05, 0.3, 1.5]
-#: The loss axis, wide enough for the slowest rate's last step and the
-#: fastest divergence.
-LOSSES = [1e-6, 1e12]
-#: The loss axis's ticks, every thousandfold, as powers of ten.
-POWERS = range(-6, 13, 3)
 #: The panels' width, in pixels: with their axes, a phone's text width.
 WIDTH = 240
 PATH = "#d9822b"
@@ -59,9 +54,17 @@ def number(x: float) -> str:
     return f"{mantissa} × {power_of_ten(int(exponent))}"
 
 
-def tick_labels() -> str:
-    """A Vega expression labelling the loss axis's ticks 10⁻⁶ … 10¹²."""
-    labels = {n: power_of_ten(n) for n in POWERS}
+def powers(rows: list[dict]) -> range:
+    """The loss axis's ticks as powers of ten, every thousandfold, from
+    below the smallest loss of every rate to above the largest."""
+    losses = np.log10([row["loss"] for row in rows])
+    low, high = int(np.floor(losses.min())), int(np.ceil(losses.max()))
+    return range(low, high + (-(high - low) % 3) + 1, 3)
+
+
+def tick_labels(ticks: range) -> str:
+    """A Vega expression labelling the loss axis's ticks 10⁻⁶, 10⁻³ …"""
+    labels = {n: power_of_ten(n) for n in ticks}
     return f"{json.dumps(labels, ensure_ascii=False)}[round(log(datum.value) / LN10)]"
 
 
@@ -163,8 +166,9 @@ def learning_rate_figure() -> Figure:
     """The path on the valley's contours and the loss per step, for the
     rate the slider sets."""
     headlines = {key(eta): headline(eta) for eta in RATES}
+    rows = runs()
     figure = spec(
-        datasets={"runs": runs()},
+        datasets={"runs": rows},
         params=[
             slider(
                 "eta", "learning rate η", RATES[0], RATES[-1], 0.01, FIRST
@@ -174,7 +178,7 @@ def learning_rate_figure() -> Figure:
                 json.dumps({key(eta): describe(eta) for eta in RATES}) + PICK
             ),
         ],
-        vconcat=[plane(), losses()],
+        vconcat=[plane(), losses(rows)],
         spacing=10,
     )
     return Figure(figure, samples=tuple(samples()))
@@ -239,8 +243,10 @@ def plane() -> dict:
     }
 
 
-def losses() -> dict:
-    """The chosen rate's loss after each step, on a logarithmic axis."""
+def losses(rows: list[dict]) -> dict:
+    """The chosen rate's loss after each step, on a logarithmic axis that
+    holds every rate's losses."""
+    ticks = powers(rows)
     return {
         "width": WIDTH,
         "height": 110,
@@ -253,10 +259,13 @@ def losses() -> dict:
             "y": {
                 "field": "loss",
                 "type": "quantitative",
-                "scale": {"type": "log", "domain": LOSSES},
+                "scale": {
+                    "type": "log",
+                    "domain": [10.0 ** ticks[0], 10.0 ** ticks[-1]],
+                },
                 "axis": {
-                    "values": [10.0**n for n in POWERS],
-                    "labelExpr": tick_labels(),
+                    "values": [10.0**n for n in ticks],
+                    "labelExpr": tick_labels(ticks),
                 },
                 "title": "loss",
             },
