@@ -33,8 +33,17 @@ PATH = "#d9822b"
 CONTOUR = "#8c8c8c"
 
 
+#: The slider's rate as the page names it (:func:`key`): exact, whatever
+#: the binary value the slider gives.
+NAME = "format(eta, '.2f')"
+#: The runs of the rate the slider sets.
+CHOSEN = [{"filter": f"datum.eta == {NAME}"}]
+#: The texts of each rate, picked by the slider's value.
+PICK = f"[{NAME}]"
+
+
 def key(eta: float) -> str:
-    """A rate as the page names it: ``format(eta, '.2f')`` in Vega."""
+    """A rate as the page names it (:data:`NAME`)."""
     return f"{eta:.2f}"
 
 
@@ -154,12 +163,6 @@ def contours() -> list[dict]:
                 }
             )
     return rows
-
-
-#: The runs of the rate the slider sets.
-CHOSEN = [{"filter": "datum.eta == format(eta, '.2f')"}]
-#: The static texts of each rate, picked by the slider's value.
-PICK = "[format(eta, '.2f')]"
 
 
 def learning_rate_figure() -> Figure:
