@@ -37,3 +37,12 @@ def test_below_the_stable_rate_descent_converges_above_it_diverges():
     )
     assert np.all(np.diff(good) < 0) and good[-1] < 1e-3
     assert bad[-1] > 1e3 * bad[0]
+
+
+def test_each_step_multiplies_each_coordinate_by_one_minus_eta_lambda():
+    eta, steps = 0.15, 5
+    path = descent.descent_path(descent.valley_gradient, START, eta, steps)
+    factors = 1 - eta * descent.CURVATURES
+    assert len(path) == steps + 1
+    for n, point in enumerate(path):
+        assert np.allclose(point, START * factors**n)

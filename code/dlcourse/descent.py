@@ -25,6 +25,20 @@ def valley_gradient(w: np.ndarray) -> np.ndarray:
     return CURVATURES * np.asarray(w, dtype=float)
 
 
+def descent_path(
+    gradient: Callable[[np.ndarray], np.ndarray],
+    w: np.ndarray,
+    eta: float,
+    steps: int,
+) -> list[np.ndarray]:
+    """The points gradient descent visits: w, then w after each step
+    w → w − η ∇L(w)."""
+    path = [np.asarray(w, dtype=float)]
+    for _ in range(steps):
+        path.append(path[-1] - eta * gradient(path[-1]))
+    return path
+
+
 def gradient_descent(
     loss: Callable[[np.ndarray], float],
     gradient: Callable[[np.ndarray], np.ndarray],
@@ -32,13 +46,8 @@ def gradient_descent(
     eta: float,
     steps: int,
 ) -> list[float]:
-    """The loss before and after each step w → w − η ∇L(w)."""
-    w = np.asarray(w, dtype=float)
-    history = [loss(w)]
-    for _ in range(steps):
-        w = w - eta * gradient(w)
-        history.append(loss(w))
-    return history
+    """The loss before and after each step (:func:`descent_path`)."""
+    return [loss(point) for point in descent_path(gradient, w, eta, steps)]
 
 
 def largest_stable_rate() -> float:
