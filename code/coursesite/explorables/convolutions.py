@@ -80,7 +80,7 @@ def kernel_figure() -> Figure:
                 "encoding": {"text": {"field": "weight"}},
             },
         ],
-        "title": {"text": "kernel", "anchor": "start"},
+        "title": {"text": "its weights", "anchor": "start"},
     }
     side = image.shape[0] * SCALE
     width = (3 * image.shape[0] + 2 * GAP) * SCALE

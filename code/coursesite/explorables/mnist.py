@@ -87,27 +87,32 @@ def describe(data: Tested, true: int, predicted: int) -> dict:
         digit: [f"{p:.2f}" for p in data.probabilities[first, digit]]
         for digit in dict.fromkeys([predicted, true])
     }
-    story = (
-        f"the first {len(first)} are shown. The network gave them "
-        + " and ".join(
-            f"probability {', '.join(ps)} of being a {digit}"
-            for digit, ps in said.items()
-        )
-        if count
-        else "none to show"
+    shown = (
+        f"the first {SHOWN}"
+        if count > SHOWN
+        else (f"all {count}" if count > 1 else "the one")
+    )
+    story = "; of a ".join(
+        f"{digit}: {', '.join(ps)}" for digit, ps in said.items()
     )
     return {
         # two short lines: Vega sizes the static figure by an estimate of
         # each line's width that is generous
         "heading": [
-            f"true {true}, predicted {predicted}:",
-            f"{count:,} test digits"
-            + (f", the first {len(first)}" if count else ""),
+            f"true {true}, predicted {predicted}: {count:,}",
+            f"shown: {shown}" if count else "",
         ],
-        "alt": f"Of the lecture network's {len(data.labels):,} test digits, "
-        f"{count:,} are a {true} predicted as a {predicted}"
-        f"{' (right)' if true == predicted else ''}; {story}. The matrix "
-        "above counts every pair of a true and a predicted digit.",
+        "alt": f"True digit {true}, predicted digit {predicted}"
+        f"{' (right)' if true == predicted else ''}: {count:,} of the "
+        f"lecture network's {len(data.labels):,} test digits."
+        + (
+            f" Shown: {shown}. The network's probability, for each, of a "
+            f"{story}."
+            if count
+            else ""
+        )
+        + " The matrix above counts every pair of a true and a predicted"
+        " digit.",
         "texts": [
             {"row": row, "slot": slot, "text": text}
             for row, (digit, ps) in enumerate(said.items())
@@ -314,26 +319,31 @@ def digits(data: Tested, cells: list[dict]) -> dict:
 
 
 def samples(data: Tested, matrix: torch.Tensor) -> list[Sample]:
-    """The most frequent mistake, a cell of one digit, an empty cell and a
-    diagonal cell: the count, the first digit's probabilities of the
+    """The most frequent mistake, cells of one digit, of a few and of none,
+    and a diagonal cell: the count, the first digit's probabilities of the
     predicted and the true digit, and the digits themselves."""
     off = matrix.clone().fill_diagonal_(0)
     chosen = [
         divmod(int(off.argmax()), 10),
-        divmod(int((off == 1).nonzero()[0] @ torch.tensor([10, 1])), 10),
-        divmod(int((matrix == 0).nonzero()[0] @ torch.tensor([10, 1])), 10),
+        *(
+            tuple(where.nonzero()[0].tolist())
+            for where in (off == 1, (off > 1) & (off <= SHOWN), matrix == 0)
+        ),
         (3, 3),
     ]
     found = []
     for true, predicted in chosen:
         where = data.cell(true, predicted)
-        words = [f"{int(matrix[true, predicted]):,} are a {true} predicted"]
+        words = [
+            f"predicted digit {predicted}"
+            f"{' (right)' if true == predicted else ''}: "
+            f"{int(matrix[true, predicted]):,} of the"
+        ]
         if len(where):
             p = data.probabilities[where[0]]
-            words += [
-                f"probability {p[predicted]:.2f}",
-                f"of being a {true}" if true != predicted else "(right)",
-            ]
+            words.append(f"of a {predicted}: {p[predicted]:.2f}")
+            if true != predicted:
+                words.append(f"of a {true}: {p[true]:.2f}")
         found.append(
             Sample(
                 {"actual": true, "predicted": predicted},
