@@ -18,9 +18,10 @@ sizes each slide in the browser, so no height is estimated here:
   (``slides_static/slides.css``). After the box a slide keeps one line, its
   caption; what follows starts a new slide under the same title, and so
   does a line that leads into what follows (one that ends with a colon);
-* display equations, lists, quotes and one-sentence paragraphs go on the
-  slide; longer paragraphs and the exercises' solutions go to the speaker
-  notes, and a slide with nothing else shows their first sentence.
+* display equations, quotes, and paragraphs and lists (items) of one
+  sentence go on the slide; longer prose and the exercises' solutions go
+  to the speaker notes, and a slide with nothing else shows their first
+  sentence.
 
 A cell's ``slideshow: slide_type`` metadata (as in Jupyter and RISE)
 overrides them: ``slide`` or ``subslide`` starts a new slide, ``fragment``
@@ -234,7 +235,10 @@ def element_block(node: Tag) -> Block:
         return Block(scroll_box(str(node)), "box")
     if node.find("img") and not node.get_text(strip=True):
         return Block("".join(map(str, node.find_all("img"))), "box")
-    if node.name == "p" and sentences(node.get_text()) > 1:
+    lines = node.find_all("li") if node.name in ("ul", "ol") else [node]
+    if node.name in ("p", "ul", "ol") and any(
+        sentences(line.get_text()) > 1 for line in lines
+    ):
         return Block(str(node), "notes")
     return Block(str(node), "text")
 
