@@ -253,13 +253,19 @@ def test_cell_metadata_overrides_the_defaults(tmp_path):
     chapter.write_text(text)
     result = build_book(copy, copy)
     assert result.returncode == 0, result.stderr[-3000:]
-    deck = (copy / "_build/html/slides/perceptrons.html").read_text()
+    html = copy / "_build/html"
+    deck = (html / "slides/perceptrons.html").read_text()
     assert "<section><h2>Perceptrons</h2><p>A forced slide.</p>" in deck
     notes = deck.index("Only in the notes.")
     assert deck.rfind('<aside class="notes">', 0, notes) > deck.rfind(
         "</aside>", 0, notes
     )
     assert "dl-quiz" not in deck
+    # the deck records the hash of what the build made it from
+    notebook = html / "_sources/book/perceptrons.ipynb"
+    assert slides.recorded_inputs(html / "slides/perceptrons.html") == (
+        slides.inputs_hash(notebook, node_modules(REPO))
+    )
 
 
 def test_katex_names_the_formulas_it_cannot_typeset():
