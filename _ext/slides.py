@@ -215,6 +215,8 @@ def paragraph(children: list) -> list[Tag]:
 
 
 def sentences(text: str) -> int:
+    """How many sentences ``text`` has: a slide shows one, the speaker
+    notes hold more."""
     return len(re.findall(r"[.!?]\s+\S", text.strip())) + 1
 
 
