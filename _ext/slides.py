@@ -7,13 +7,21 @@ in a second copy. ``_build/html/slides/<chapter>.html`` is written with the
 chapter's page; reveal.js and KaTeX come from ``node_modules`` (pinned in
 ``package.json``) and are served from the site's ``_static``.
 
-What goes on a slide (the defaults):
+The build sorts the notebook onto slides by its structure, and reveal.js
+sizes each slide in the browser, so no height is estimated here:
 
 * every heading starts a slide; the chapter's title makes the title slide;
-* display equations, figures, tables, short paragraphs and lists, code
-  (cells and included package code) and every quiz go on the slide; a slide
-  that would not fit 1280x720 continues on the next one;
-* long prose and the exercises' solutions go to the slide's speaker notes.
+* a slide shows at most one *box*: a code cell with its outputs, a code
+  block, a figure, a table or a quiz. The box carries reveal.js's
+  ``r-stretch`` class, which gives it the height the slide's other content
+  leaves; inside it code and outputs scroll and figures scale
+  (``slides_static/slides.css``). After the box a slide keeps one line, its
+  caption; what follows starts a new slide under the same title, and so
+  does a line that leads into what follows (one that ends with a colon);
+* display equations, quotes, and paragraphs and lists (items) of one
+  sentence go on the slide; longer prose and the exercises' solutions go
+  to the speaker notes, and a slide with nothing else shows their first
+  sentence.
 
 A cell's ``slideshow: slide_type`` metadata (as in Jupyter and RISE)
 overrides them: ``slide`` or ``subslide`` starts a new slide, ``fragment``
@@ -21,13 +29,16 @@ appears on a click, ``-`` keeps the whole cell on the slide, ``notes`` puts
 it in the speaker notes and ``skip`` leaves it out.
 
 Maths is typeset at build time (``coursesite.prerender_math``); code is
-highlighted by Pygments with the site's colours.
+highlighted by Pygments with the site's colours. Each deck records a hash of
+what it is made from, and a deck whose inputs changed is written again
+(``outdated_decks``), as pages are re-executed when their code changes.
 
 Configuration (``sphinx: config:``): ``slides_skip``, the notebook pages
 that get no deck.
 """
 
 import base64
+import hashlib
 import html
 import posixpath
 import re
@@ -44,9 +55,11 @@ from nbconvert.filters.markdown_mistune import (
     IPythonRenderer,
     MarkdownWithMath,
 )
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
-from pygments.lexers import PythonLexer
+from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.util import ClassNotFound
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
@@ -54,6 +67,7 @@ from standalone_notebooks import BOOTSTRAP_NOTE, SCRIPT_NOTE
 
 from coursesite import prerender_math
 from coursesite.files import atomic_write
+from coursesite.fingerprint import source_hash
 from coursesite.prerender_math import Formula, MathError, render
 
 LOGGER = logging.getLogger(__name__)
@@ -73,29 +87,12 @@ ASSETS = {
     ],
     **KATEX_ASSETS,  # the pages' KaTeX files
 }
-#: The slide's size in CSS pixels (16:9) and the height its content may
-#: take below the title: the budget by which the build cuts slides.
-WIDTH, HEIGHT = 1280, 720
-BODY_BUDGET = 590
-#: Text that stays on a slide; longer prose goes to the speaker notes.
-SHORT_TEXT = 170
-SHORT_LIST = 420
-#: Estimated heights (CSS pixels) of what goes on a slide, by the slide
-#: style sheet's sizes (``slides_static/slides.css``).
-TEXT_LINE, CHARS_PER_LINE = 38, 85
-TITLE_LINE, TITLE_CHARS = 46, 55
-CODE_LINE, CODE_MAX_LINES = 26, 14
-OUTPUT_LINE, OUTPUT_MAX_LINES = 24, 8
-FIGURE_HEIGHT = 440  # the style sheet's max-height for a figure, + margin
-QUIZ_HEIGHT = 430
-HTML_MAX_HEIGHT = 380  # a table output's scroll box
-#: Formulas taller than a line of text (fractions, sums, braces...) and the
-#: height each adds to its line.
-TALL_TEX = re.compile(
-    r"\\(d?frac|sum|prod|int|underbrace|overbrace|binom)|\^\{"
-)
-TALL_INLINE = 22
+#: Jupyter's (and RISE's) ``slideshow: slide_type`` values; "" is none.
+SLIDE_TYPES = ("", "slide", "subslide", "fragment", "-", "skip", "notes")
 MATH_TOKEN = "\u2063MATH{}\u2063"  # invisible separators around an index
+#: Where a deck records the hash of its inputs, in its first lines.
+INPUTS_META = '<meta name="deck-inputs" content="{}">'
+RECORDED_INPUTS = re.compile(INPUTS_META.format(r"([0-9a-f]+)"))
 
 
 class DeckError(ValueError):
@@ -107,8 +104,8 @@ class Block:
     """One thing of a deck: a heading, a paragraph, a cell..."""
 
     html: str
-    kind: str  # title, heading, text, notes, or what goes on a slide
-    height: int = 0
+    kind: str  # title, heading, text, box, notes or skip
+    layout: str = "stack"  # a box's: "stack" or "two-columns"
     fragment: bool = False
     new_slide: bool = False
 
@@ -116,9 +113,8 @@ class Block:
 @dataclass
 class Slide:
     title: str
-    body: list[str] = field(default_factory=list)
+    body: list[Block] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    height: int = 0
     is_title: bool = False
 
 
@@ -135,8 +131,7 @@ class Maths(IPythonRenderer):
         token = MATH_TOKEN.format(len(self.formulas) - 1)
         if not display:
             return token
-        rows = tex.count("\\\\") + 1
-        return f'<div class="math-display" data-rows="{rows}">{token}</div>'
+        return f'<div class="math-display">{token}</div>'
 
     def block_math(self, body: str) -> str:
         return self._token(body, True)
@@ -147,36 +142,25 @@ class Maths(IPythonRenderer):
     def inline_math(self, body: str) -> str:
         return self._token(body, False)
 
-
-def lines(text: str) -> int:
-    return text.rstrip("\n").count("\n") + 1
-
-
-def text_height(text: str) -> int:
-    return TEXT_LINE * (1 + len(text) // CHARS_PER_LINE) + 12
+    def block_code(self, code: str, info: str | None = None) -> str:
+        return code_html(code, (info or "text").split()[0])
 
 
-def code_html(source: str) -> str:
-    """Python source highlighted by Pygments, as the pages highlight it."""
-    return highlight(source, PythonLexer(), HtmlFormatter())
-
-
-def code_height(source: str) -> int:
-    return CODE_LINE * min(lines(source), CODE_MAX_LINES) + 28
+def code_html(source: str, language: str = "python") -> str:
+    """Source highlighted by Pygments, as the pages highlight it, in a box
+    that takes the keyboard's focus, so that it scrolls without a mouse."""
+    try:
+        lexer = get_lexer_by_name(language)
+    except ClassNotFound:
+        lexer = TextLexer()
+    spans = highlight(source, lexer, HtmlFormatter(nowrap=True))
+    return f'<pre class="highlight" tabindex="0">{spans}</pre>'
 
 
 def slide_type(metadata: dict) -> str:
     """The cell's ``slideshow: slide_type``, or "" for the defaults."""
     kind = metadata.get("slideshow", {}).get("slide_type", "")
-    if kind not in (
-        "",
-        "slide",
-        "subslide",
-        "fragment",
-        "-",
-        "skip",
-        "notes",
-    ):
+    if kind not in SLIDE_TYPES:
         raise DeckError(
             f"unknown slide_type {kind!r} in a cell's metadata; use slide, "
             "subslide, fragment, -, skip or notes (as Jupyter does)."
@@ -191,15 +175,14 @@ def markdown_blocks(source: str, formulas: list[Formula]) -> list[Block]:
     """A Markdown cell's top-level elements, each sorted onto the slide or
     into the notes."""
     markup = MarkdownWithMath(renderer=Maths(formulas)).render(source)
-    soup = BeautifulSoup(markup, "html.parser")
     blocks = []
-    for node in list(soup.children):
-        if isinstance(node, NavigableString):
-            if node.strip():
-                blocks.append(Block(str(node), "text", text_height(node)))
-            continue
-        for piece in split_at_display_maths(node):
-            blocks.append(element_block(piece, formulas))
+    for node in BeautifulSoup(markup, "html.parser").children:
+        if isinstance(node, Tag):
+            blocks += [
+                element_block(p) for p in split_at_display_maths(node)
+            ]
+        elif node.strip():
+            blocks.append(Block(str(node), "text"))
     return blocks
 
 
@@ -231,106 +214,62 @@ def paragraph(children: list) -> list[Tag]:
     return [p]
 
 
-def element_block(node: Tag, formulas: list[Formula]) -> Block:
-    """Where one element of the prose goes, and how tall it is."""
-    markup, text = str(node), node.get_text(" ", strip=True)
-    tall = TALL_INLINE * sum(
-        bool(TALL_TEX.search(formulas[int(i)].tex))
-        for i in re.findall(MATH_TOKEN.format(r"(\d+)"), markup)
-    ) + sum(
-        display_height(int(d.get("data-rows", 1)))
-        for d in node.find_all(class_="math-display")
-    )
+def sentences(text: str) -> int:
+    """How many sentences ``text`` has: a slide shows one, the speaker
+    notes hold more."""
+    return len(re.findall(r"[.!?]\s+\S", text.strip())) + 1
+
+
+def element_block(node: Tag) -> Block:
+    """Where one element of the prose goes: on the slide, in its box, or in
+    the speaker notes."""
     if node.name == "h1":
         return Block(node.decode_contents(), "title")
     if re.fullmatch(r"h[2-6]", node.name):
         return Block(node.decode_contents(), "heading")
-    if "math-display" in node.get("class", []):
-        rows = int(node.get("data-rows", 1))
-        return Block(markup, "math", display_height(rows) + tall)
-    if node.name in ("ul", "ol"):
-        items = node.find_all("li", recursive=False)
-        short = len(text) <= SHORT_LIST and all(
-            len(li.get_text()) <= SHORT_TEXT for li in items
-        )
-        height = sum(text_height(li.get_text()) for li in items) + 16 + tall
-        return Block(markup, "list" if short else "notes", height)
-    if node.name == "details":
-        return Block(markup, "notes")
-    if node.find("img") and not text:
-        return Block(markup, "figure", FIGURE_HEIGHT)
-    if node.name == "pre" or "highlight" in node.get("class", []):
-        return Block(markup, "code", code_height(node.get_text()))
-    if node.name == "table":
-        rows = len(node.find_all("tr"))
-        return Block(boxed(markup), "table", min(40 * rows, HTML_MAX_HEIGHT))
     if node.name == "hr":
         return Block("", "skip")
-    limit = 2 * SHORT_TEXT if node.name == "blockquote" else SHORT_TEXT
-    if len(text) > limit:
-        return Block(markup, "notes")
-    return Block(markup, "text", text_height(text) + tall)
+    if node.name == "details":
+        return Block(str(node), "notes")
+    if node.name == "pre":
+        return Block(str(node), "box")
+    if node.name == "table":
+        return Block(scroll_box(str(node)), "box")
+    if node.find("img") and not node.get_text(strip=True):
+        return Block("".join(map(str, node.find_all("img"))), "box")
+    lines = node.find_all("li") if node.name in ("ul", "ol") else [node]
+    if node.name in ("p", "ul", "ol") and any(
+        sentences(line.get_text()) > 1 for line in lines
+    ):
+        return Block(str(node), "notes")
+    return Block(str(node), "text")
 
 
-def display_height(rows: int) -> int:
-    return 50 + 50 * rows
-
-
-def boxed(markup: str) -> str:
-    return f'<div class="scroll-box">{markup}</div>'
-
-
-def output_blocks(cell) -> list[tuple[str, str, int]]:
-    """``(kind, html, height)`` of each output a code cell shows."""
-    alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
-    out = []
-    for output in merged_streams(cell.get("outputs", [])):
-        if output.output_type == "stream":
-            text = output.text
-            out.append(("output", pre(text), output_height(text)))
-            continue
-        data = output.get("data", {})
-        if "image/svg+xml" in data or "image/png" in data:
-            out.append(("figure", image(data, alt), FIGURE_HEIGHT))
-        elif "text/html" in data:
-            markup = "".join(data["text/html"])
-            if "dl-quiz" in markup:
-                out.append(("quiz", markup, QUIZ_HEIGHT))
-            else:
-                rows = markup.count("<tr")
-                height = min(36 * max(rows, 2), HTML_MAX_HEIGHT)
-                out.append(("table", boxed(markup), height))
-        elif "text/plain" in data:
-            text = data["text/plain"]
-            out.append(("output", pre(text), output_height(text)))
-    return out
-
-
-def merged_streams(outputs: list) -> list:
-    """Consecutive prints to one stream as one output: one box, which
-    scrolls, not a box per flush."""
-    merged: list = []
-    for output in outputs:
-        last = merged[-1] if merged else None
-        if (
-            last is not None
-            and output.output_type == last.output_type == "stream"
-            and output.name == last.name
-        ):
-            merged[-1] = nbformat.from_dict(
-                {**last, "text": last.text + output.text}
-            )
-        else:
-            merged.append(output)
-    return merged
+def scroll_box(markup: str) -> str:
+    return f'<div class="scroll-box" tabindex="0">{markup}</div>'
 
 
 def pre(text: str) -> str:
-    return f'<pre class="output">{html.escape(text.rstrip())}</pre>'
+    escaped = html.escape(text.rstrip())
+    return f'<pre class="output" tabindex="0">{escaped}</pre>'
 
 
-def output_height(text: str) -> int:
-    return OUTPUT_LINE * min(lines(text), OUTPUT_MAX_LINES) + 24
+def outputs_html(cell) -> list[str]:
+    """The HTML of each output a code cell shows."""
+    alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
+    out = []
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        if output.output_type == "stream":
+            out.append(pre(output.text))
+        elif "image/svg+xml" in data or "image/png" in data:
+            out.append(image(data, alt))
+        elif "text/html" in data:
+            markup = "".join(data["text/html"])
+            out.append(markup if "dl-quiz" in markup else scroll_box(markup))
+        elif "text/plain" in data:
+            out.append(pre(data["text/plain"]))
+    return out
 
 
 def image(data: dict, alt: str) -> str:
@@ -342,35 +281,23 @@ def image(data: dict, alt: str) -> str:
     else:
         uri = "data:image/png;base64," + "".join(data["image/png"]).strip()
     alt = html.escape(alt or "".join(data.get("text/plain", "")), quote=True)
-    return f'<img class="figure" src="{uri}" alt="{alt}">'
+    return f'<img src="{uri}" alt="{alt}">'
 
 
 def code_block(cell) -> Block | None:
-    """A code cell's source and outputs as the page shows them."""
+    """A code cell's source and outputs as the page shows them: side by
+    side when the cell draws a figure, so that both get the box's height."""
     hidden = cell.metadata.get("jupyter", {})
-    source_hidden = hidden.get("source_hidden", False)
-    outputs = [] if hidden.get("outputs_hidden") else output_blocks(cell)
-    if source_hidden and not outputs:
-        return None
-    parts, height = [], 0
-    if not source_hidden:
-        parts.append(f'<div class="code">{code_html(cell.source)}</div>')
-        height = code_height(cell.source)
-    kinds = {kind for kind, _, _ in outputs}
-    out_html = "".join(markup for _, markup, _ in outputs)
-    out_height = sum(h for _, _, h in outputs)
-    if parts and outputs and "figure" in kinds and height > 4 * CODE_LINE:
-        # long code and a figure: side by side
-        body = (
-            f'<div class="cell two-columns">{parts[0]}'
-            f'<div class="outputs">{out_html}</div></div>'
+    source = [] if hidden.get("source_hidden") else [code_html(cell.source)]
+    shown = [] if hidden.get("outputs_hidden") else outputs_html(cell)
+    if source and any(o.startswith("<img") for o in shown):
+        columns = f'<div class="stack">{"".join(shown)}</div>'
+        return Block(
+            f'<div class="stack">{source[0]}</div>{columns}',
+            "box",
+            layout="two-columns",
         )
-        return Block(body, "cell", max(height, out_height))
-    kind = "quiz" if "quiz" in kinds else "cell"
-    body = "".join(parts) + (f'<div class="outputs">{out_html}</div>')
-    return Block(
-        f'<div class="cell">{body}</div>', kind, height + out_height
-    )
+    return Block("".join(source + shown), "box") if source + shown else None
 
 
 def cell_blocks(cell, formulas: list[Formula]) -> list[Block]:
@@ -381,13 +308,12 @@ def cell_blocks(cell, formulas: list[Formula]) -> list[Block]:
     if cell.cell_type == "markdown":
         blocks = markdown_blocks(cell.source, formulas)
     else:
-        block = code_block(cell)
-        blocks = [block] if block else []
+        blocks = [b for b in [code_block(cell)] if b]
     for block in blocks:
         if kind == "notes" and block.kind not in ("title", "heading"):
             block.kind = "notes"
         if kind == "-" and block.kind == "notes":
-            block.kind, block.height = "text", text_height(block.html)
+            block.kind = "text"
         block.fragment = kind == "fragment"
     if blocks and kind in ("slide", "subslide"):
         blocks[0].new_slide = True
@@ -405,6 +331,10 @@ def deck_cells(notebook) -> list:
 
 
 # -- blocks to slides -----------------------------------------------------
+
+
+def text_of(markup: str) -> str:
+    return BeautifulSoup(markup, "html.parser").get_text()
 
 
 def first_sentence(markup: str) -> str:
@@ -431,70 +361,47 @@ def lead_from_notes(slide: Slide) -> None:
         return
     sentence = first_sentence(slide.notes[0])
     if sentence:
-        slide.body.append(sentence)
+        slide.body.append(Block(sentence, "text"))
 
 
-def title_height(title: str) -> int:
-    """What a slide title's lines beyond the first take from the budget."""
-    text = BeautifulSoup(title, "html.parser").get_text()
-    return TITLE_LINE * (len(text) // TITLE_CHARS)
+def leads_in(block: Block) -> bool:
+    """A line that leads into what follows ("From perceptron.py:")."""
+    return block.kind == "text" and text_of(block.html).rstrip()[-1:] == ":"
 
 
-def keep_leads_with_next(blocks: list[Block]) -> list[Block]:
-    """A short line that leads into what follows ("From perceptron.py:",
-    "Take the perceptron with weights ...:") stays on its slide."""
-    kept: list[Block] = []
-    for block in blocks:
-        lead = kept[-1] if kept else None
-        if (
-            lead
-            and lead.kind == "text"
-            and BeautifulSoup(lead.html, "html.parser")
-            .get_text()
-            .rstrip()[-1:]
-            == ":"
-            and block.kind not in ("title", "heading", "notes", "skip")
-            and not block.new_slide
-        ):
-            lead.html += block.html
-            lead.height += block.height
-            lead.kind = block.kind
-            continue
-        kept.append(block)
-    return kept
+def starts_slide(slide: Slide, block: Block) -> bool:
+    """Whether ``block`` goes on a new slide after ``slide``: a line that
+    leads into what follows starts one, and a slide holds one box and, after
+    it, one line (its caption)."""
+    leads = bool(slide.body) and leads_in(block)
+    if slide.is_title or block.new_slide or leads:
+        return True
+    boxes = [i for i, b in enumerate(slide.body) if b.kind == "box"]
+    if not boxes:
+        return False
+    return block.kind == "box" or len(slide.body) > boxes[-1] + 1
 
 
 def slides_of(blocks: list[Block]) -> list[Slide]:
-    """Blocks cut into slides: headings start one, a slide that is full
-    continues on the next, notes follow the slide they belong to."""
+    """Blocks cut into slides: headings start one, and so does what follows
+    a slide's box and caption; notes follow the slide they belong to."""
     slides: list[Slide] = []
     title = ""
     for block in blocks:
         if block.kind == "skip":
             continue
-        if block.kind == "title":
+        if block.kind in ("title", "heading"):
             title = block.html
-            slides.append(Slide(title, is_title=True))
-            continue
-        if block.kind == "heading":
-            title = block.html
-            slides.append(Slide(title, height=title_height(title)))
+            slides.append(Slide(title, is_title=block.kind == "title"))
             continue
         if not slides:
-            slides.append(Slide(title, height=title_height(title)))
-        current = slides[-1]
+            slides.append(Slide(title))
         if block.kind == "notes":
-            current.notes.append(block.html)
+            slides[-1].notes.append(block.html)
             continue
-        full = current.height + block.height > BODY_BUDGET
-        if current.is_title or block.new_slide or (full and current.body):
-            current = Slide(title, height=title_height(title))
-            slides.append(current)
-        wrapped = block.html
-        if block.fragment:
-            wrapped = f'<div class="fragment">{wrapped}</div>'
-        current.body.append(wrapped)
-        current.height += block.height
+        if starts_slide(slides[-1], block):
+            slides.append(Slide(title))
+        slides[-1].body.append(block)
     for slide in slides:
         lead_from_notes(slide)
     return slides
@@ -511,6 +418,17 @@ def typeset(markup: str, maths: list[str]) -> str:
     )
 
 
+def block_html(block: Block) -> str:
+    """A block as the slide shows it: a box with reveal.js's r-stretch."""
+    fragment = " fragment" if block.fragment else ""
+    if block.kind == "box":
+        classes = f"r-stretch {block.layout}{fragment}"
+        return f'<div class="{classes}">{block.html}</div>'
+    if block.fragment:
+        return f'<div class="fragment">{block.html}</div>'
+    return block.html
+
+
 def slide_html(
     slide: Slide, page: str, course: str, maths: list[str], notes: list[str]
 ) -> str:
@@ -522,16 +440,12 @@ def slide_html(
             f'<p><a href="{page}">Read the chapter</a></p>'
         )
     else:
-        body = f"<h2>{slide.title}</h2>" + "".join(slide.body)
+        body = f"<h2>{slide.title}</h2>" + "".join(
+            map(block_html, slide.body)
+        )
     aside = ""
     if slide.notes:
         aside = f'<aside class="notes">{"".join(slide.notes)}</aside>'
-    # a box that scrolls takes the keyboard's focus, so it can be scrolled
-    # without a mouse
-    body = re.sub(r"<pre(?=[ >])", '<pre tabindex="0"', body)
-    body = body.replace(
-        'class="scroll-box"', 'class="scroll-box" tabindex="0"'
-    )
     return (
         f"<section{' class=title-slide' if slide.is_title else ''}>"
         f"{typeset(body, maths)}{typeset(aside, notes)}</section>"
@@ -539,26 +453,19 @@ def slide_html(
 
 
 def deck_html(
-    slides: list[Slide],
-    title: str,
-    page: str,
-    course: str,
-    maths: list[str],
-    notes: list[str],
+    sections: str, title: str, page: str, course: str, inputs: str
 ) -> str:
     """The whole deck: reveal.js, KaTeX's style sheet, the site's code
     colours and the deck's own style, all from ``../_static``."""
-    sections = "\n".join(
-        slide_html(s, page, course, maths, notes) for s in slides
-    )
-    text_title = BeautifulSoup(title, "html.parser").get_text()
+    text_title = html.escape(text_of(title))
     static = "../_static"
     return f"""<!DOCTYPE html>
 <html lang="en" data-theme="light">
 <head>
 <meta charset="utf-8">
+{INPUTS_META.format(inputs)}
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(text_title)} (slides) | {html.escape(course)}</title>
+<title>{text_title} (slides) | {html.escape(course)}</title>
 <link rel="stylesheet" href="{static}/reveal.js/reset.css">
 <link rel="stylesheet" href="{static}/reveal.js/reveal.css">
 <link rel="stylesheet" href="{static}/{KATEX_CSS}">
@@ -580,21 +487,30 @@ def deck_html(
 """
 
 
-def deck(notebook, page: str, course: str, katex: Path) -> tuple[str, int]:
-    """The deck of ``notebook`` as HTML, and its number of slides."""
+def deck(
+    notebook, page: str, course: str, katex: Path, inputs: str
+) -> tuple[str, int]:
+    """The deck of ``notebook`` as HTML, and its number of slides;
+    ``inputs`` is the hash it records of what it is made from."""
+    # consecutive prints to one stream as one output: one box, not one
+    # per flush
+    CoalesceStreamsPreprocessor().preprocess(notebook, {})
     formulas: list[Formula] = []
     blocks = [
         b
         for cell in deck_cells(notebook)
         for b in cell_blocks(cell, formulas)
     ]
-    slides = slides_of(keep_leads_with_next(blocks))
+    slides = slides_of(blocks)
     # the speaker view has no KaTeX style sheet: the browser's own MathML
     in_notes = [Formula(f.tex, f.display, "mathml") for f in formulas]
     typeset_all = render(formulas + in_notes, katex)
     maths, notes = typeset_all[: len(formulas)], typeset_all[len(formulas) :]
+    sections = "\n".join(
+        slide_html(s, page, course, maths, notes) for s in slides
+    )
     title = next((s.title for s in slides if s.is_title), "")
-    return deck_html(slides, title, page, course, maths, notes), len(slides)
+    return deck_html(sections, title, page, course, inputs), len(slides)
 
 
 # -- Sphinx -----------------------------------------------------------------
@@ -624,17 +540,38 @@ def deck_path(app: Sphinx, pagename: str) -> Path:
     return Path(app.outdir) / "slides" / f"{Path(pagename).name}.html"
 
 
-def has_deck(app: Sphinx, pagename: str, context: dict) -> bool:
-    return bool(context.get("ipynb_source")) and (
-        pagename not in app.config.slides_skip
-    )
+def inputs_hash(notebook: Path, modules: Path) -> str:
+    """sha256 of what a deck is made from: its notebook; the code that makes
+    it, read as ``coursesite.fingerprint`` reads the pages' code (comments
+    and docstrings do not count); its style sheet and script; and the
+    versions of the npm packages it loads from ``modules``."""
+    digest = hashlib.sha256(notebook.read_bytes())
+    for code in (Path(__file__), Path(prerender_math.__file__)):
+        digest.update(source_hash(code.read_text()).encode())
+    for path in sorted(STATIC.iterdir()):
+        digest.update(path.read_bytes())
+    for package in ASSETS:
+        digest.update((modules / package / "package.json").read_bytes())
+    return digest.hexdigest()
+
+
+def recorded_inputs(deck: Path) -> str:
+    """The inputs' hash a deck records in its head, "" for none."""
+    try:
+        with deck.open(encoding="utf-8") as f:
+            found = RECORDED_INPUTS.search(f.read(1024))
+    except FileNotFoundError:
+        return ""
+    return found[1] if found else ""
 
 
 def write_deck(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
     """Write the page's deck from its standalone notebook; link to it."""
-    if not has_deck(app, pagename, context) or doctree is None:
+    if not context.get("ipynb_source") or doctree is None:
+        return
+    if pagename in app.config.slides_skip:
         return
     start = time.perf_counter()
     source = Path(app.outdir) / "_sources" / context["ipynb_source"]
@@ -647,8 +584,11 @@ def write_deck(
     )
     page = f"../{pagename}.html"
     katex = app.slides_modules / "katex"
+    inputs = inputs_hash(source, app.slides_modules)
     try:
-        markup, count = deck(notebook, page, app.config.html_title, katex)
+        markup, count = deck(
+            notebook, page, app.config.html_title, katex, inputs
+        )
     except (MathError, DeckError) as error:
         raise ExtensionError(
             f"slides: {pagename}.md: {error}\nFix it in the chapter."
@@ -692,19 +632,19 @@ def find_modules(app: Sphinx) -> None:
 
 
 def outdated_decks(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """Pages whose deck is missing or older than this extension: Sphinx
-    rewrites only changed pages, and would keep stale decks after the
-    extension changed."""
-    made_by = [Path(__file__), Path(prerender_math.__file__)]
-    newest = max(p.stat().st_mtime for p in [*made_by, *STATIC.iterdir()])
+    """Pages whose deck is missing or was made from other inputs than there
+    are now (``inputs_hash``): Sphinx rewrites only changed pages, and would
+    keep a deck made by an older version of this extension."""
     stale = []
-    for doc in env.found_docs - set(added) - set(changed):
+    for doc in sorted(env.found_docs - set(added) - set(changed)):
         if doc in app.config.slides_skip or not (
             env.metadata.get(doc, {}).get("kernelspec")
         ):
             continue
-        path = deck_path(app, doc)
-        if not path.exists() or path.stat().st_mtime < newest:
+        notebook = Path(app.outdir) / "_sources" / f"{doc}.ipynb"
+        if not notebook.is_file() or recorded_inputs(
+            deck_path(app, doc)
+        ) != inputs_hash(notebook, app.slides_modules):
             stale.append(doc)
     return stale
 

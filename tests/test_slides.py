@@ -4,10 +4,14 @@ Every deck is opened in an offline Chromium at 1280x720 and stepped through
 slide by slide: nothing may overflow the slide, log an error, or load from
 another machine, and axe-core finds no serious or critical violation; maths
 is typeset, figures load and quizzes answer a click.
-The speaker view and the print mode are checked on one deck.
+The speaker view and the print mode are checked on one deck; how the build
+sorts a notebook onto slides, and when it writes a deck again, without a
+browser.
 """
 
 import json
+import shutil
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -19,12 +23,16 @@ from live_code import copy_assets, node_modules
 
 from coursesite.prerender_math import Formula, MathError, render
 
-#: The slide's size, which the build cuts slides for.
+#: The slide's size (slides_static/slides.js).
 SLIDE = {"width": 1280, "height": 720}
 
-#: Elements of the current slide outside the 1280x720 slide: those inside a
-#: box that scrolls or clips (code, outputs, a wide formula) are the box's.
-OVERFLOWING = """() => {
+#: Elements of the current slide outside the 1280x720 slide, once its fonts
+#: are in and reveal.js has laid it out again: those inside a box that
+#: scrolls or clips (code, outputs, a wide formula) are the box's.
+OVERFLOWING = """async () => {
+  await document.fonts.ready;
+  await new Promise((r) => requestAnimationFrame(
+    () => requestAnimationFrame(r)));
   const slide = Reveal.getCurrentSlide();
   const box = document.querySelector('.reveal .slides')
     .getBoundingClientRect();
@@ -245,13 +253,19 @@ def test_cell_metadata_overrides_the_defaults(tmp_path):
     chapter.write_text(text)
     result = build_book(copy, copy)
     assert result.returncode == 0, result.stderr[-3000:]
-    deck = (copy / "_build/html/slides/perceptrons.html").read_text()
+    html = copy / "_build/html"
+    deck = (html / "slides/perceptrons.html").read_text()
     assert "<section><h2>Perceptrons</h2><p>A forced slide.</p>" in deck
     notes = deck.index("Only in the notes.")
     assert deck.rfind('<aside class="notes">', 0, notes) > deck.rfind(
         "</aside>", 0, notes
     )
     assert "dl-quiz" not in deck
+    # the deck records the hash of what the build made it from
+    notebook = html / "_sources/book/perceptrons.ipynb"
+    assert slides.recorded_inputs(html / "slides/perceptrons.html") == (
+        slides.inputs_hash(notebook, node_modules(REPO))
+    )
 
 
 def test_katex_names_the_formulas_it_cannot_typeset():
@@ -272,25 +286,78 @@ def test_an_unknown_slide_type_is_refused():
         slides.cell_blocks(cell, [])
 
 
-def test_prose_goes_to_the_notes_and_slides_stay_within_the_budget():
-    long = "A sentence that the lecturer says aloud. " * 8
-    code = "\n".join(f"x{i} = {i}" for i in range(12))
+def test_a_slide_holds_one_box_and_long_prose_goes_to_the_notes():
+    long = "A sentence that the lecturer says aloud. " * 3
+    code = "```python\nx = 1\n```\n\n"
     source = (
-        f"## Section\n\n{long}\n\n$$\na = b\n$$\n\nShort.\n\n"
-        + f"```python\n{code}\n```\n\n" * 3
+        f"## Section\n\n{long}\n\n$$\na = b\n$$\n\nOne line.\n\n"
+        f"{code}From a.py:\n\n{code}"
     )
     formulas = []
     blocks = slides.markdown_blocks(source, formulas)
-    assert [b.kind for b in blocks][:4] == [
-        "heading",
-        "notes",
-        "math",
-        "text",
-    ]
+    kinds = ["heading", "notes", "text", "text", "box", "text", "box"]
+    assert [b.kind for b in blocks] == kinds
     assert formulas == [Formula("a = b", True)]
-    cut = slides.slides_of(blocks)
-    assert len(cut) == 3 and {s.title for s in cut} == {"Section"}
-    assert cut[0].notes and all(s.height <= slides.BODY_BUDGET for s in cut)
+    first, second = slides.slides_of(blocks)
+    assert first.notes and [b.kind for b in first.body] == kinds[2:5]
+    # a line that leads into a box starts a slide
+    assert second.title == "Section"
+    assert [b.kind for b in second.body] == ["text", "box"]
+    assert slides.text_of(second.body[0].html) == "From a.py:"
+
+
+def test_a_deck_records_the_hash_of_its_inputs(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Title\n\n## A\n\nB.")]
+    katex = node_modules(REPO) / "katex"
+    markup, count = slides.deck(notebook, "../a.html", "C", katex, "ab12")
+    (tmp_path / "a.html").write_text(markup)
+    assert (
+        count == 2 and slides.recorded_inputs(tmp_path / "a.html") == "ab12"
+    )
+
+
+def test_a_deck_is_written_again_when_its_inputs_change(
+    tmp_path, monkeypatch
+):
+    """A page is outdated when its deck is missing or records another hash
+    than that of its notebook and the files that make decks now."""
+    static = tmp_path / "slides_static"
+    shutil.copytree(slides.STATIC, static)
+    monkeypatch.setattr(slides, "STATIC", static)
+    html = tmp_path / "html"
+    app = SimpleNamespace(
+        outdir=str(html),
+        config=SimpleNamespace(slides_skip=["skipped"]),
+        slides_modules=node_modules(REPO),
+    )
+    docs = ["current", "edited", "missing", "skipped"]
+    env = SimpleNamespace(
+        found_docs={*docs, "prose"},  # prose: a page without a notebook
+        metadata={doc: {"kernelspec": {"name": "python3"}} for doc in docs},
+    )
+    for doc in docs:
+        notebook = html / "_sources" / f"{doc}.ipynb"
+        notebook.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nbformat.v4.new_notebook(), notebook)
+        inputs = slides.inputs_hash(notebook, app.slides_modules)
+        if doc != "missing":
+            deck = slides.deck_html("", "", "../x.html", "C", inputs)
+            slides.deck_path(app, doc).parent.mkdir(exist_ok=True)
+            slides.deck_path(app, doc).write_text(deck)
+    (html / "_sources" / "edited.ipynb").write_text(
+        nbformat.writes(nbformat.v4.new_notebook(metadata={"edited": 1}))
+    )
+    assert slides.outdated_decks(app, env, [], [], []) == [
+        "edited",
+        "missing",
+    ]
+    # pages Sphinx reads anyway are left to it
+    assert slides.outdated_decks(app, env, [], ["edited"], []) == ["missing"]
+    with (static / "slides.css").open("a") as css:
+        css.write("h2 { color: red; }\n")
+    stale = slides.outdated_decks(app, env, [], [], [])
+    assert stale == ["current", "edited", "missing"]
 
 
 def test_deck_assets_are_the_pinned_versions_with_their_licences(tmp_path):

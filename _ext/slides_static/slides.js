@@ -11,3 +11,6 @@ Reveal.initialize({
   transition: "none",
   plugins: [RevealNotes],
 });
+// KaTeX's fonts arrive after the first layout and change the text's
+// height: size the slide's box (r-stretch) again once they are there
+document.fonts.addEventListener("loadingdone", () => Reveal.layout());
