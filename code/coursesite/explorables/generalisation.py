@@ -60,9 +60,14 @@ def gap_figure() -> Figure:
         "title": "epoch",
         "scale": {"domain": [0, epochs]},
     }
-    y = {"type": "quantitative", "title": "accuracy", "scale": {"domain": [bottom, 1]}}
+    y = {
+        "type": "quantitative",
+        "title": "accuracy",
+        "scale": {"domain": [bottom, 1]},
+    }
     at_epoch = [
-        {"calculate": f"history[remedy].{s}[epoch - 1]", "as": s} for s in SETS
+        {"calculate": f"history[remedy].{s}[epoch - 1]", "as": s}
+        for s in SETS
     ]
     right_half = f"epoch > {epochs / 2}"
     figure = spec(
@@ -127,7 +132,9 @@ def gap_figure() -> Figure:
 def curves(x: dict, y: dict, epochs: int) -> dict:
     """The run's training and validation accuracy, from epoch 1 to the
     chosen one, with a dot at the chosen one."""
-    values = [{"epoch": e, "set": s} for s in SETS for e in range(1, epochs + 1)]
+    values = [
+        {"epoch": e, "set": s} for s in SETS for e in range(1, epochs + 1)
+    ]
     colour = {
         "field": "set",
         "type": "nominal",
@@ -164,7 +171,9 @@ def samples(found: dict) -> list[Sample]:
     and three remedies at an early, a middle and the last epoch: the
     accuracies and the gap the package's record gives there."""
     epochs = len(found["none"]["training"])
-    widest = max(range(1, epochs + 1), key=lambda e: gap_points(found["none"], e))
+    widest = max(
+        range(1, epochs + 1), key=lambda e: gap_points(found["none"], e)
+    )
     settings = [
         ("none", epochs),
         ("none", widest),

@@ -3,12 +3,20 @@ its decoder makes of it."""
 
 import json
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import torch
 
 from coursesite import runs
-from coursesite.explorables import Figure, Sample, alt, grey_png, slider, spec
+from coursesite.explorables import (
+    Figure,
+    Sample,
+    alt,
+    grey_png,
+    slider,
+    spec,
+)
 from dlcourse.training import mnist_tensors
 
 #: The latent coordinates the sliders step through, in each direction:
@@ -35,34 +43,47 @@ def grid() -> torch.Tensor:
 
 
 #: The point's place in :func:`grid`, as the page computes it.
-INDEX = f"round((z1 - {LOW}) / {STEP}) * {STEPS} + round((z2 - {LOW}) / {STEP})"
+INDEX = (
+    f"round((z1 - {LOW}) / {STEP}) * {STEPS} + round((z2 - {LOW}) / {STEP})"
+)
 
 
 @dataclass(frozen=True)
 class Decoded:
-    """What the VAE's decoder makes of latent points, and how the previous
-    chapter's classifier reads it."""
+    """What the VAE's decoder makes of latent points (grey levels, 1 white:
+    dark ink, as the chapter draws digits), and the digit the previous
+    chapter's classifier reads in each, with its probability."""
 
-    images: np.ndarray  # grey levels, 1 white: ink dark, as the chapter draws
+    images: np.ndarray
     digits: list[int]
     probabilities: list[float]
+
+
+@cache
+def networks() -> tuple[torch.nn.Module, torch.nn.Module]:
+    """The cached VAE and the lecture's classifier, as the chapter loads
+    them (once: the figure and its samples both use them)."""
+    return runs.load("vae").model, runs.load("lecture").model
 
 
 def decode(points: torch.Tensor) -> Decoded:
     """The VAE's decoded images of ``points`` and the lecture network's
     reading of each."""
-    vae, lecture = (runs.load(name).model for name in ("vae", "lecture"))
+    vae, lecture = networks()
     with torch.no_grad():
         images = vae.decode(points)
         probability, digit = torch.softmax(lecture(images), dim=1).max(dim=1)
-    return Decoded(1 - images[:, 0].numpy(), digit.tolist(), probability.tolist())
+    return Decoded(
+        1 - images[:, 0].numpy(), digit.tolist(), probability.tolist()
+    )
 
 
-def test_codes() -> list[dict]:
+def codes_of_test_digits() -> list[dict]:
     """Every :data:`EVERY`-th test digit's mean code μ and its label."""
     images, labels = mnist_tensors(train=False)
+    vae, _ = networks()
     with torch.no_grad():
-        mu, _ = runs.load("vae").model.encode(images[::EVERY])
+        mu, _ = vae.encode(images[::EVERY])
     return [
         {"z1": round(a, 2), "z2": round(b, 2), "digit": d}
         for (a, b), d in zip(mu.tolist(), labels[::EVERY].tolist())
@@ -83,7 +104,9 @@ def latent_figure() -> Figure:
             {"name": "reads", "expr": json.dumps(decoded.digits)},
             {
                 "name": "sure",
-                "expr": json.dumps([round(p, 2) for p in decoded.probabilities]),
+                "expr": json.dumps(
+                    [round(p, 2) for p in decoded.probabilities]
+                ),
             },
             {"name": "distance", "expr": "sqrt(z1 * z1 + z2 * z2)"},
             alt(
@@ -107,7 +130,11 @@ def plane(axis: dict) -> dict:
     chosen point."""
     turn = np.linspace(0, 2 * np.pi, 73)
     circle = [
-        {"i": i, "z1": RADIUS * np.cos(t), "z2": RADIUS * np.sin(t)}
+        {
+            "i": i,
+            "z1": round(RADIUS * np.cos(t), 3),
+            "z2": round(RADIUS * np.sin(t), 3),
+        }
         for i, t in enumerate(turn)
     ]
     return {
@@ -115,8 +142,13 @@ def plane(axis: dict) -> dict:
         "height": 180,
         "layer": [
             {
-                "data": {"values": test_codes()},
-                "mark": {"type": "circle", "size": 9, "opacity": 0.6, "clip": True},
+                "data": {"values": codes_of_test_digits()},
+                "mark": {
+                    "type": "circle",
+                    "size": 9,
+                    "opacity": 0.6,
+                    "clip": True,
+                },
                 "encoding": {
                     "x": {"field": "z1", **axis, "title": "z₁"},
                     "y": {"field": "z2", **axis, "title": "z₂"},
@@ -135,7 +167,11 @@ def plane(axis: dict) -> dict:
             },
             {
                 "data": {"values": circle},
-                "mark": {"type": "line", "strokeDash": [4, 3], "color": "#888"},
+                "mark": {
+                    "type": "line",
+                    "strokeDash": [4, 3],
+                    "color": "#888",
+                },
                 "encoding": {
                     "x": {"field": "z1", **axis},
                     "y": {"field": "z2", **axis},
@@ -165,7 +201,10 @@ def plane(axis: dict) -> dict:
 def digit(decoded: Decoded) -> dict:
     """The decoded digit at the chosen point, and the classifier's reading
     of it."""
-    images = [{"point": i, "image": grey_png(im)} for i, im in enumerate(decoded.images)]
+    images = [
+        {"point": i, "image": grey_png(im)}
+        for i, im in enumerate(decoded.images)
+    ]
     return {
         "width": SIDE,
         "height": SIDE + 40,
@@ -215,14 +254,16 @@ def digit(decoded: Decoded) -> dict:
 def samples() -> list[Sample]:
     """The origin, points inside and outside the circle, and a corner: the
     image the package's decoder makes there and the classifier's reading,
-    each computed for that point alone."""
+    decoded at those points (not taken from the figure's grid)."""
     points = [(0.0, 0.0), (-2.0, 1.2), (1.2, -0.8), (2.4, 2.4), (-2.8, -2.8)]
     decoded = decode(torch.tensor(points))
     return [
         Sample(
             {"z1": z1, "z2": z2},
             shows=(
-                shown(f"z = ({z1:.1f}, {z2:.1f}) lies {np.hypot(z1, z2):.2f} "),
+                shown(
+                    f"z = ({z1:.1f}, {z2:.1f}) lies {np.hypot(z1, z2):.2f} "
+                ),
                 "inside" if np.hypot(z1, z2) <= RADIUS else "outside",
                 f"reads as a {d} (probability {p:.2f})",
             ),
