@@ -19,13 +19,13 @@ from coursesite.explorables import (
 )
 from dlcourse.training import mnist_tensors
 
-#: The latent coordinates the sliders step through, in each direction:
-#: about the 2nd to the 98th percentile of the test digits' means μ.
-LOW, STEP, STEPS = -2.8, 0.4, 15
+#: The latent coordinates the sliders step through, in each direction: from
+#: -3 to 3, a square that holds nearly all the test digits' means μ.
+LOW, STEP, STEPS = -3.0, 0.5, 13
 #: The dashed circle of the chapter's figure of the VAE's codes.
 RADIUS = 2.0
 #: Every how many test digits' codes the plane draws (a light scatter).
-EVERY = 20
+EVERY = 40
 #: The drawn digit's side, in pixels.
 SIDE = 96
 
@@ -94,12 +94,12 @@ def latent_figure() -> Figure:
     """The latent plane with the test codes and the chosen point, and the
     digit the decoder makes of it."""
     decoded = decode(grid())
-    axis = {"type": "quantitative", "scale": {"domain": [-3, 3]}}
+    axis = {"type": "quantitative", "scale": {"domain": [LOW, -LOW]}}
     values = coordinates()
     figure = spec(
         params=[
-            slider("z1", "z₁", values[0], values[-1], STEP, 1.2),
-            slider("z2", "z₂", values[0], values[-1], STEP, -0.8),
+            slider("z1", "z₁", values[0], values[-1], STEP, 1.0),
+            slider("z2", "z₂", values[0], values[-1], STEP, -1.0),
             {"name": "point", "expr": INDEX},
             {"name": "reads", "expr": json.dumps(decoded.digits)},
             {
@@ -145,7 +145,7 @@ def plane(axis: dict) -> dict:
                 "data": {"values": codes_of_test_digits()},
                 "mark": {
                     "type": "circle",
-                    "size": 9,
+                    "size": 14,
                     "opacity": 0.6,
                     "clip": True,
                 },
@@ -255,7 +255,7 @@ def samples() -> list[Sample]:
     """The origin, points inside and outside the circle, and a corner: the
     image the package's decoder makes there and the classifier's reading,
     decoded at those points (not taken from the figure's grid)."""
-    points = [(0.0, 0.0), (-2.0, 1.2), (1.2, -0.8), (2.4, 2.4), (-2.8, -2.8)]
+    points = [(0.0, 0.0), (-2.0, 1.0), (1.0, -1.0), (2.5, 2.5), (-3.0, -3.0)]
     decoded = decode(torch.tensor(points))
     return [
         Sample(
