@@ -156,7 +156,15 @@ def set_control(figure, bind: dict, value) -> None:
 def live(page, name: str):
     """The figure ``name``, scrolled to and started."""
     figure = page.locator(f"div.explorable:has(#{name})")
-    figure.scroll_into_view_if_needed()
+    # the sections above lay out as they near the screen and push the
+    # figure down: scroll to it until it stays put
+    for _ in range(10):
+        top = figure.evaluate(
+            "f => (f.scrollIntoView(), f.getBoundingClientRect().top)"
+        )
+        page.wait_for_timeout(300)
+        if figure.evaluate("f => f.getBoundingClientRect().top") == top:
+            break
     figure.locator(".explorable-chart svg").wait_for(
         state="attached", timeout=60_000
     )
