@@ -30,34 +30,14 @@ turn in the same way (the two made one task): ``_static/toc_spy.js`` marks the s
 read with an ``IntersectionObserver``, which lays out nothing.
 """
 
-from pathlib import Path
-
-import pydata_sphinx_theme
+from shared import with_attributes
 from sphinx.application import Sphinx
-from sphinx.errors import ExtensionError
 
 #: Scripts that stay blocking: read by an inline script while the page parses.
 KEEP_BLOCKING = ("_static/documentation_options.js",)
 #: Style sheets of elements that only a reader's action creates: loaded
 #: after the first paint.
 LATE_STYLES = ("_static/sphinx-thebe.css",)
-#: The theme's own static files (the site's copies are rewritten from them).
-THEME_STATIC = (
-    Path(pydata_sphinx_theme.__file__).parent
-    / "theme"
-    / "pydata_sphinx_theme"
-    / "static"
-)
-
-
-def with_attributes(asset, **attributes: str):
-    """A copy of Sphinx's script or style sheet entry with more attributes
-    (the entries are shared by every page, so they are never edited)."""
-    return type(asset)(
-        asset.filename,
-        priority=asset.priority,
-        **{**asset.attributes, **attributes},
-    )
 
 
 def defer_scripts(scripts: list) -> None:
@@ -86,20 +66,6 @@ def speed_up_page(
     if pagename != "search":
         defer_scripts(context.get("script_files") or [])
     load_styles_late(context.get("css_files") or [])
-
-
-def theme_file(relative: Path | str) -> Path:
-    """The theme's own copy of a file of its ``static`` folder: a site's
-    copy is rewritten from it, so a rebuild never rewrites a rewrite."""
-    source = THEME_STATIC / relative
-    if not source.is_file():
-        raise ExtensionError(
-            f"{source} is missing: pydata-sphinx-theme changed. Pin it as "
-            "requirements.in does, or update _ext/page_speed.py, "
-            "_ext/used_css.py, _ext/icon_fonts.py and _ext/tab_stops.py "
-            "for the new theme."
-        )
-    return source
 
 
 def setup(app: Sphinx) -> dict:

@@ -20,7 +20,7 @@ script:
 """
 
 from docutils import nodes
-from page_speed import theme_file
+from shared import theme_file
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.highlighting import PygmentsBridge
