@@ -111,6 +111,8 @@ def settings_script(settings: dict[str, str]) -> str:
     return f"window.LIVE_CODE = {json.dumps(settings)};"
 
 
+#: sphinx-thebe's loader script, as the page's script list names it.
+THEBE_LOADER = "_static/sphinx-thebe.js"
 #: sphinx-thebe's address of thebe (a CDN) in its inline configuration
 #: script: sphinx-thebe has no setting for it.
 THEBE_URL_SETTING = re.compile(r'THEBE_JS_URL = "[^"]*"')
@@ -133,24 +135,26 @@ def point_thebe_at_site(
     address; a page without it fails the build, naming the fix.
     """
     scripts = context.get("script_files") or []
-    configs = [s for s in scripts if "THEBE_JS_URL" in body_of(s)]
-    if not any(s.filename == "sphinx-thebe.js" for s in scripts):
+    if not any(s.filename == THEBE_LOADER for s in scripts):
         return
-    if not configs or not THEBE_URL_SETTING.search(body_of(configs[0])):
+    found = [
+        i for i, s in enumerate(scripts) if "THEBE_JS_URL" in body_of(s)
+    ]
+    if not found or not THEBE_URL_SETTING.search(body_of(scripts[found[0]])):
         raise ExtensionError(
             f"live_code: {pagename} loads sphinx-thebe.js, but no script "
             'of sphinx-thebe\'s sets THEBE_JS_URL = "...": sphinx-thebe '
             "changed. Pin it as requirements.in does, or update "
             "THEBE_URL_SETTING in _ext/live_code.py."
         )
+    config = scripts[found[0]]
     local = with_attributes(
-        configs[0],
-        body=THEBE_URL_SETTING.sub(LOCAL_THEBE_URL, body_of(configs[0])),
+        config, body=THEBE_URL_SETTING.sub(LOCAL_THEBE_URL, body_of(config))
     )
     context["script_files"] = [
-        local if s is configs[0] else s
-        for s in scripts
-        if not any(s is c for c in configs[1:])
+        local if i == found[0] else s
+        for i, s in enumerate(scripts)
+        if i not in found[1:]
     ]
 
 

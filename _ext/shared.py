@@ -129,4 +129,7 @@ def extend_translator(app: Sphinx, mixin: type) -> None:
             override=True,
         )
 
+    mix_in.__name__ = (
+        mixin.__name__
+    )  # as CONTRIBUTING.md's pipeline names it
     app.connect("builder-inited", mix_in, priority=600)
