@@ -4,7 +4,8 @@ matplotlib's inline backend draws PNGs at the figure's dpi: blurred on
 high-density screens and when enlarged, and their text cannot be measured.
 While the book builds, ``IPYTHONDIR`` points the kernels at ``_ext/ipython``,
 whose startup file draws every figure as a PNG at twice its dpi (shown at
-its 1x size, with the size of its smallest text in a text chunk) and adds
+its 1x size; the size of its smallest text is recorded beside the build,
+in ``_build/figure-text``, for tests/test_figures.py) and adds
 an SVG (text kept as text) to every figure that stays light; the page shows
 the SVG, and the PNG otherwise. A Binder or Live Code kernel keeps its own
 settings. The execution cache does not see this configuration: clear it
@@ -38,13 +39,20 @@ from sphinx.errors import ExtensionError
 
 #: The IPython folder of the book's kernels.
 IPYTHON_DIR = Path(__file__).resolve().parent / "ipython"
+#: Where the kernels record each PNG's smallest text, beside the site
+#: (``_build/figure-text``): it is for the tests, not for readers.
+FIGURE_TEXT = "figure-text"
 #: A length in CSS pixels, as MyST-NB gives an image's size ("441px").
 PIXELS = re.compile(r"(\d+)(?:px)?")
 
 
 def kernels_draw_svg(app: Sphinx, config: Config) -> None:
-    """Point the kernels this build starts at the book's IPython configuration."""
+    """Point the kernels this build starts at the book's IPython
+    configuration, and at where to record their PNGs' smallest text."""
     os.environ["IPYTHONDIR"] = str(IPYTHON_DIR)
+    os.environ["BOOK_FIGURE_TEXT"] = str(
+        Path(app.outdir).parent / FIGURE_TEXT
+    )
 
 
 def pixel_size(node: nodes.image) -> dict[str, str]:

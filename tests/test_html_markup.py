@@ -52,7 +52,9 @@ def small_page(tmp_path_factory) -> BeautifulSoup:
     (src / "index.rst").write_text(PAGE)
     Image.new("RGB", (80, 60), "white").save(src / "dot.png")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("IPYTHONDIR", "")  # figures sets it for the kernels
+        # figures sets these for the kernels
+        patch.setenv("IPYTHONDIR", "")
+        patch.setenv("BOOK_FIGURE_TEXT", "")
         Sphinx(
             str(src),
             str(src),
