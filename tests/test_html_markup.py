@@ -1,12 +1,13 @@
 """The book's HTML through Sphinx's translator and node visitors
-(_ext/figures.py, _ext/site_theme.py), and the edits of markup that no API
-writes, which stop the build when their target is gone (_ext/live_code.py,
-_ext/page_speed.py)."""
+(_ext/figures.py, _ext/site_theme.py, _ext/tab_stops.py), and the edits of
+markup that no API writes, which stop the build when their target is gone
+(_ext/live_code.py, _ext/page_speed.py, _ext/tab_stops.py)."""
 
 import figures
 import live_code
 import page_speed
 import pytest
+import tab_stops
 from bs4 import BeautifulSoup
 from helpers import REPO
 from PIL import Image
@@ -15,7 +16,8 @@ from sphinx.application import Sphinx
 from sphinx.builders.html._assets import _JavaScript
 from sphinx.errors import ExtensionError
 
-#: A page with a figure sized in pixels, numbered, and two citations.
+#: A page with a figure sized in pixels, numbered, two citations, a
+#: formula, a table and a wide line of code.
 PAGE = """\
 Page
 ====
@@ -33,11 +35,24 @@ Page
 
 .. [One] The first reference.
 .. [Two] The second reference.
+
+.. math::
+
+   a + b = c
+
+.. list-table::
+
+   * - one
+     - two
+
+.. code-block:: python
+
+   print("a line wider than the narrowest phone shows")
 """
 CONF = """\
 import sys
 sys.path[:0] = [{ext!r}]
-extensions = ["live_code", "site_theme", "figures"]
+extensions = ["live_code", "site_theme", "figures", "tab_stops"]
 html_theme = "sphinx_book_theme"
 numfig = True
 numfig_format = {{"figure": "Figure %s"}}
@@ -88,14 +103,34 @@ def test_citations_are_items_of_their_list(small_page):
     assert not small_page.select('[role="doc-biblioentry"]')
 
 
+def test_formulas_tables_and_wide_code_are_tab_stops(small_page):
+    for box in ("div.math", ".pst-scrollable-table-container", "pre"):
+        assert small_page.select_one(box).get("tabindex") == "0", box
+
+
 class Writes:
-    """A translator whose caption number is ``written``."""
+    """A translator whose caption number and table are ``written``."""
 
     def __init__(self, written: list[str]) -> None:
         self.body, self.written = [], written
 
     def add_fignumber(self, node) -> None:
         self.body += self.written
+
+    def visit_table(self, node) -> None:
+        self.body += self.written
+
+
+class Tables(tab_stops.ScrollingBoxes, Writes):
+    pass
+
+
+def test_a_table_box_written_otherwise_stops_the_build():
+    theme_way = Tables([tab_stops.TABLE_BOX, "<table>"])
+    theme_way.visit_table(None)
+    assert theme_way.body == [tab_stops.TABLE_BOX_TAB_STOP, "<table>"]
+    with pytest.raises(ExtensionError, match="TABLE_BOX"):
+        Tables(['<div class="table-box">', "<table>"]).visit_table(None)
 
 
 class Captions(figures.FigureMarkup, Writes):
