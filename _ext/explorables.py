@@ -39,7 +39,7 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from live_code import copy_assets, node_modules
+from shared import copy_assets, node_modules
 from sphinx.application import Sphinx
 from sphinx.util import import_object
 from sphinx.util.docutils import SphinxDirective

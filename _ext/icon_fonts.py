@@ -17,9 +17,8 @@ import re
 from pathlib import Path
 
 from fontTools import subset
-from page_speed import theme_file
+from shared import THEME_CSS, theme_file
 from sphinx.application import Sphinx
-from used_css import THEME_CSS
 
 #: Where the theme keeps the fonts, in its package and in the built site.
 FONTS = Path("vendor", "fontawesome", "webfonts")

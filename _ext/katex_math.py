@@ -28,7 +28,7 @@ import html
 import re
 from pathlib import Path
 
-from live_code import copy_assets, node_modules
+from shared import copy_assets, node_modules
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
@@ -38,8 +38,8 @@ from coursesite.prerender_math import katex_js, steady_server
 
 logger = logging.getLogger(__name__)
 
-#: The files of the KaTeX package the site serves, as ``live_code.ASSETS``
-#: names them (``_static/katex/<place without dist/>``).
+#: The files of the KaTeX package the site serves, as ``shared.copy_assets``
+#: takes them (``_static/katex/<place without dist/>``).
 ASSETS = {
     "katex": [
         "LICENSE",
@@ -104,6 +104,7 @@ def copy_katex(app: Sphinx) -> None:
             node_modules(Path(app.confdir)),
             Path(app.outdir) / "_static",
             ASSETS,
+            {},
         )
 
 

@@ -29,16 +29,13 @@ Configuration (``sphinx: config:`` in ``_config.yml``):
 import ipaddress
 import json
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from shared import copy_assets, node_modules, with_attributes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.errors import ConfigError
-
-import dlcourse
-from coursesite.files import atomic_write
+from sphinx.errors import ConfigError, ExtensionError
 
 HERE = Path(__file__).resolve().parent
 #: This extension's own scripts, copied into ``_static/``.
@@ -56,52 +53,6 @@ ASSETS = {
 #: Licences the npm packages do not carry themselves.
 LICENCES = {"thebe": HERE / "licenses" / "thebe-LICENSE.txt"}
 THEBE_JS = "thebe/index.js"
-
-
-def node_modules(book: Path) -> Path:
-    """The npm packages: next to the book, or (for a throwaway copy of it) in the course's repository."""
-    for root in (book, dlcourse.REPO_ROOT):
-        if (root / "node_modules" / "thebe" / "lib" / "index.js").is_file():
-            return root / "node_modules"
-    raise ConfigError(
-        "live_code: the site's npm packages (thebe, KaTeX) are not installed in "
-        f"{book / 'node_modules'}. Run `npm ci --ignore-scripts` in the "
-        "repository root (package.json pins them)."
-    )
-
-
-def copy_atomically(src: Path, dest: Path) -> None:
-    """Copy under a temporary name, then rename: an interrupted build leaves no half-written file."""
-    with atomic_write(dest, binary=True) as out, src.open("rb") as data:
-        shutil.copyfileobj(data, out)
-
-
-def copy_assets(
-    modules: Path,
-    static: Path,
-    assets: dict[str, list[str]] = ASSETS,
-    licences: dict[str, Path] = LICENCES,
-) -> None:
-    """Copy the pinned ``assets`` (by default, those the pages use) into the
-    site's ``_static`` folder, with the ``licences`` their packages lack."""
-    for package, patterns in assets.items():
-        for pattern in patterns:
-            for src in sorted((modules / package).glob(pattern)):
-                parts = src.relative_to(modules / package).parts
-                dest = (
-                    static
-                    / package
-                    / Path(*(parts[1:] if len(parts) > 1 else parts))
-                )
-                if (
-                    dest.exists()
-                    and dest.stat().st_size == src.stat().st_size
-                    and dest.stat().st_mtime >= src.stat().st_mtime
-                ):
-                    continue
-                copy_atomically(src, dest)
-    for package, licence in licences.items():
-        copy_atomically(licence, static / package / "LICENSE")
 
 
 def serve_assets_from_site(app: Sphinx, config: Config) -> None:
@@ -160,41 +111,66 @@ def settings_script(settings: dict[str, str]) -> str:
     return f"window.LIVE_CODE = {json.dumps(settings)};"
 
 
+#: sphinx-thebe's loader script, as the page's script list names it.
+THEBE_LOADER = "_static/sphinx-thebe.js"
+#: sphinx-thebe's address of thebe (a CDN) in its inline configuration
+#: script: sphinx-thebe has no setting for it.
+THEBE_URL_SETTING = re.compile(r'THEBE_JS_URL = "[^"]*"')
+#: The site's copy instead, from the page's ``data-content_root``, the same
+#: on every page.
+LOCAL_THEBE_URL = (
+    "THEBE_JS_URL = document.documentElement.dataset.content_root"
+    f' + "_static/{THEBE_JS}"'
+)
+
+
 def point_thebe_at_site(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
     """Point sphinx-thebe's address of thebe, a CDN, at the site's copy.
 
-    sphinx-thebe's inline configuration script names the address, and a
-    Jupyter Book page lists that script twice (a second ``const`` is a
-    script error). The script's body is rewritten in place to an address
-    made from the page's ``data-content_root``, the same on every page, and
-    the second copy is dropped from the page's list.
+    sphinx-thebe has no setting for the address: its inline configuration
+    script names it. That script, listed twice on a Jupyter Book page (a
+    second ``const`` is a script error), is listed once with the site's
+    address; a page without it fails the build, naming the fix.
     """
-    local = (
-        "document.documentElement.dataset.content_root"
-        f' + "_static/{THEBE_JS}"'
+    scripts = context.get("script_files") or []
+    if not any(s.filename == THEBE_LOADER for s in scripts):
+        return
+    found = [
+        i for i, s in enumerate(scripts) if "THEBE_JS_URL" in body_of(s)
+    ]
+    if not found or not THEBE_URL_SETTING.search(body_of(scripts[found[0]])):
+        raise ExtensionError(
+            f"live_code: {pagename} loads sphinx-thebe.js, but no script "
+            'of sphinx-thebe\'s sets THEBE_JS_URL = "...": sphinx-thebe '
+            "changed. Pin it as requirements.in does, or update "
+            "THEBE_URL_SETTING in _ext/live_code.py."
+        )
+    config = scripts[found[0]]
+    local = with_attributes(
+        config, body=THEBE_URL_SETTING.sub(LOCAL_THEBE_URL, body_of(config))
     )
-    kept, seen = [], False
-    for script in context.get("script_files") or []:
-        attributes = getattr(script, "attributes", {})
-        if "THEBE_JS_URL" in attributes.get("body", ""):
-            if seen:
-                continue
-            seen = True
-            attributes["body"] = re.sub(
-                r'THEBE_JS_URL = "[^"]*"',
-                f"THEBE_JS_URL = {local}",
-                attributes["body"],
-            )
-        kept.append(script)
-    if seen:
-        context["script_files"][:] = kept
+    context["script_files"] = [
+        local if i == found[0] else s
+        for i, s in enumerate(scripts)
+        if i not in found[1:]
+    ]
+
+
+def body_of(script) -> str:
+    """An inline script's text (empty for a script file)."""
+    return getattr(script, "attributes", {}).get("body", "")
 
 
 def copy_assets_into_site(app: Sphinx, exception) -> None:
     if exception is None and app.builder.format == "html":
-        copy_assets(app.live_code_modules, Path(app.outdir) / "_static")
+        copy_assets(
+            app.live_code_modules,
+            Path(app.outdir) / "_static",
+            ASSETS,
+            LICENCES,
+        )
 
 
 def setup(app: Sphinx) -> dict:

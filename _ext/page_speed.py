@@ -21,18 +21,23 @@ Live Code's loader, tabs. This extension:
   (pydata-sphinx-theme ships ``block``, which hides a page's icons, and
   text that shares their font, for up to three seconds).
 
-``_templates/layout.html`` also links ``basic.css`` directly instead of the
-theme's ``theme.css``, whose only content is an ``@import`` of it (a second
-round trip before the first paint), drops the theme's preloads of its two
-deferred scripts (fetched first, before the page's own text could paint),
-and leaves out Bootstrap's ScrollSpy, which asked every section's size in
-turn in the same way (the two made one task): ``_static/toc_spy.js`` marks the section being
-read with an ``IntersectionObserver``, which lays out nothing.
+The theme has no setting for the rest, so ``_templates/layout.html`` passes
+two blocks of the theme's layout through :func:`theme_block`, which stops
+the build when the theme no longer writes what it edits. Pages leave out
+Font Awesome's 1.5 MB script (pydata-sphinx-theme issue #2379: it exists
+for custom icons, and the book has none; its icons come from the web
+fonts), link ``basic.css`` directly instead of the theme's ``theme.css``,
+whose only content is an ``@import`` of it (a second round trip before the
+first paint), drop the theme's preloads of its two deferred scripts
+(fetched first, before the page's own text could paint), and leave out
+Bootstrap's ScrollSpy, which asked every section's size in turn as the
+page loaded: ``_static/toc_spy.js`` marks the section being read with an
+``IntersectionObserver``, which lays out nothing.
 """
 
-from pathlib import Path
+import re
 
-import pydata_sphinx_theme
+from shared import THEME_STATIC, with_attributes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
@@ -41,23 +46,40 @@ KEEP_BLOCKING = ("_static/documentation_options.js",)
 #: Style sheets of elements that only a reader's action creates: loaded
 #: after the first paint.
 LATE_STYLES = ("_static/sphinx-thebe.css",)
-#: The theme's own static files (the site's copies are rewritten from them).
-THEME_STATIC = (
-    Path(pydata_sphinx_theme.__file__).parent
-    / "theme"
-    / "pydata_sphinx_theme"
-    / "static"
-)
 
 
-def with_attributes(asset, **attributes: str):
-    """A copy of Sphinx's script or style sheet entry with more attributes
-    (the entries are shared by every page, so they are never edited)."""
-    return type(asset)(
-        asset.filename,
-        priority=asset.priority,
-        **{**asset.attributes, **attributes},
-    )
+#: What pages leave out of blocks of the theme's layout, or put instead
+#: (``_templates/layout.html`` passes each block through
+#: :func:`theme_block`): the theme has no setting for any of them.
+THEME_BLOCK_EDITS = {
+    "css": (
+        # Font Awesome's 1.5 MB script, for custom icons (the book has none)
+        (re.compile(r"[^\n]*scripts/fontawesome\.js[^\n]*\n?"), ""),
+        # the preloads of the theme's two deferred scripts
+        (re.compile(r'[^\n]*rel="preload" as="script"[^\n]*\n?'), ""),
+        # basic.css itself, rather than theme.css's @import of it
+        (re.compile(r"_static/styles/theme\.css"), "_static/basic.css"),
+    ),
+    # Bootstrap's ScrollSpy (_static/toc_spy.js marks the section instead)
+    "body_tag": ((re.compile(r'data-bs-spy="scroll" '), ""),),
+}
+
+
+def theme_block(name: str, html: str) -> str:
+    """``html``, a block of the theme's layout, with the edits of
+    ``THEME_BLOCK_EDITS``; an edit whose target is gone stops the build."""
+    for pattern, replacement in THEME_BLOCK_EDITS[name]:
+        html, found = pattern.subn(replacement, html)
+        if not found:
+            raise ExtensionError(
+                f"page_speed: the {name!r} block of pydata-sphinx-theme's "
+                f"layout ({THEME_STATIC.parent / 'layout.html'} and its "
+                "static/webpack-macros.html) no longer holds "
+                f"{pattern.pattern!r}: the theme changed. Pin it as "
+                "requirements.in does, or update THEME_BLOCK_EDITS in "
+                "_ext/page_speed.py."
+            )
+    return html
 
 
 def defer_scripts(scripts: list) -> None:
@@ -86,20 +108,7 @@ def speed_up_page(
     if pagename != "search":
         defer_scripts(context.get("script_files") or [])
     load_styles_late(context.get("css_files") or [])
-
-
-def theme_file(relative: Path | str) -> Path:
-    """The theme's own copy of a file of its ``static`` folder: a site's
-    copy is rewritten from it, so a rebuild never rewrites a rewrite."""
-    source = THEME_STATIC / relative
-    if not source.is_file():
-        raise ExtensionError(
-            f"{source} is missing: pydata-sphinx-theme changed. Pin it as "
-            "requirements.in does, or update _ext/page_speed.py, "
-            "_ext/used_css.py, _ext/icon_fonts.py and _ext/tab_stops.py "
-            "for the new theme."
-        )
-    return source
+    context["theme_block"] = theme_block
 
 
 def setup(app: Sphinx) -> dict:

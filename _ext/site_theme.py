@@ -9,15 +9,19 @@
   the repository, issue, Binder and Colab buttons are left out rather than
   pointing at a repository that does not exist, and Live Code too unless
   its kernels come from a Jupyter server (``live_code_server_url``).
-* Bibliography entries: docutils marks them ``doc-biblioentry`` inside a
-  ``role="list"``, which axe-core reports as critical (a list holds list
-  items); they become list items.
+* Markup that axe-core flags, written by the book's HTML translator and
+  node visitors instead: bibliography entries as list items, and MyST-NB's
+  folded cells named by their visible text.
 """
 
 import os
 import re
 import subprocess
+from html import escape
 
+from docutils import nodes
+from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
+from shared import extend_translator
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
@@ -98,26 +102,40 @@ def live_code_only(config: Config) -> dict:
     return {"thebe": True}
 
 
-#: Markup that axe-core flags, and what the page says instead: the
-#: bibliography's entries as list items (their list is a plain ``ul``), and
-#: MyST-NB's folded outputs named by their visible text ("Show code cell
-#: output") rather than by a label that does not contain it.
-ACCESSIBLE_MARKUP = {
-    'role="doc-biblioentry"': 'role="listitem"',
-    '<summary aria-label="Toggle hidden content">': "<summary>",
-}
+class AccessibleMarkup:
+    """The HTML translator's bibliography entries as list items: docutils
+    marks them ``doc-biblioentry`` inside a ``role="list"``, which axe-core
+    reports as critical (a list holds list items)."""
+
+    def visit_citation(self, node: nodes.citation) -> None:
+        if not isinstance(node.previous_sibling(), nodes.citation):
+            self.body.append('<div role="list" class="citation-list">\n')
+        self.body.append(
+            self.starttag(node, "div", classes=["citation"], role="listitem")
+        )
 
 
-def accessible_markup(
-    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
-) -> None:
-    if "body" in context:
-        for found, fixed in ACCESSIBLE_MARKUP.items():
-            context["body"] = context["body"].replace(found, fixed)
+def visit_hidden_cell(self, node: HideCodeCellNode) -> None:
+    """MyST-NB's folded cell, its ``summary`` named by its visible text
+    ("Show code cell output") rather than by a label that does not contain
+    it, which axe-core flags."""
+    classes = " ".join(node["classes"])
+    self.body.append(
+        f'<details class="admonition hide {classes}">\n<summary>\n'
+        f'<p class="collapsed admonition-title">'
+        f"{escape(node['prompt_show'])}</p>\n"
+        f'<p class="expanded admonition-title">'
+        f"{escape(node['prompt_hide'])}</p>\n</summary>\n"
+    )
 
 
 def setup(app: Sphinx) -> dict:
     # before sphinx-book-theme copies repository_url into thebe's settings
     app.connect("config-inited", complete_theme_options)
-    app.connect("html-page-context", accessible_markup)
+    extend_translator(app, AccessibleMarkup)
+    app.add_node(
+        HideCodeCellNode,
+        override=True,
+        html=(visit_hidden_cell, depart_HideCellInput),
+    )
     return {"parallel_read_safe": True, "parallel_write_safe": True}

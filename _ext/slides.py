@@ -50,7 +50,6 @@ import nbformat
 from bs4 import BeautifulSoup, NavigableString, Tag
 from katex_math import ASSETS as KATEX_ASSETS
 from katex_math import KATEX_CSS
-from live_code import copy_assets, copy_atomically, node_modules
 from nbconvert.filters.markdown_mistune import (
     IPythonRenderer,
     MarkdownWithMath,
@@ -60,6 +59,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
+from shared import copy_assets, copy_atomically, node_modules
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
@@ -75,7 +75,7 @@ HERE = Path(__file__).resolve().parent
 #: The deck's own style sheet and start-up script, copied to
 #: ``_static/slides/``.
 STATIC = HERE / "slides_static"
-#: The npm files a deck loads (see ``live_code.copy_assets``).
+#: The npm files a deck loads (see ``shared.copy_assets``).
 ASSETS = {
     "reveal.js": [
         "LICENSE",

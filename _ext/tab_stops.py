@@ -15,12 +15,14 @@ script:
   output wraps at the edge of its box instead (``course.css``), so it gets
   none;
 * display formulas, which scroll sideways where they are wider than the
-  page (``course.css``; the theme clips them, as it expects MathJax's markup);
-* tables, which the theme wraps in a box that scrolls sideways.
+  page (``course.css``; the theme clips them, as it expects MathJax's
+  markup), through the HTML translator (:class:`ScrollingBoxes`);
+* tables, which the theme's translator wraps in a box that scrolls
+  sideways.
 """
 
 from docutils import nodes
-from page_speed import theme_file
+from shared import extend_translator, theme_file
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.highlighting import PygmentsBridge
@@ -28,14 +30,12 @@ from sphinx.highlighting import PygmentsBridge
 #: Characters of code a 320-pixel-wide screen shows on a line (30 of the
 #: 14-pixel monospace font fit in a code block there; 39 at 390 pixels).
 NARROW_COLUMNS = 30
-#: The wrappers of formulas (sphinxcontrib-katex) and tables (the theme),
-#: and the same with a tab stop.
-SCROLLING_MARKUP = {
-    '<div class="math">': '<div class="math" tabindex="0">',
-    '<div class="pst-scrollable-table-container">': (
-        '<div class="pst-scrollable-table-container" tabindex="0">'
-    ),
-}
+#: The box the theme's translator writes around a table (not through
+#: ``starttag``), and the same with a tab stop.
+TABLE_BOX = '<div class="pst-scrollable-table-container">'
+TABLE_BOX_TAB_STOP = (
+    '<div class="pst-scrollable-table-container" tabindex="0">'
+)
 #: The theme's script, and its loop that measures blocks to give tab stops.
 THEME_JS = "scripts/pydata-sphinx-theme.js"
 THEME_TAB_STOPS = (
@@ -76,6 +76,12 @@ class TabStopHighlighter(PygmentsBridge):
             source, lang, *args, location=location, **kwargs
         )
         if self.dest == "html" and can_scroll(source, location):
+            if "<pre>" not in html:
+                raise ExtensionError(
+                    "tab_stops: Pygments no longer writes <pre> around "
+                    "highlighted code: update TabStopHighlighter in "
+                    "_ext/tab_stops.py."
+                )
             html = html.replace("<pre>", '<pre tabindex="0">', 1)
         return html
 
@@ -89,14 +95,29 @@ def use_tab_stop_highlighter(app: Sphinx) -> None:
         highlighter.__class__ = TabStopHighlighter
 
 
-def scrolling_boxes(
-    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
-) -> None:
-    """Give formulas and tables, whose markup other extensions write, their
-    tab stop."""
-    if "body" in context:
-        for found, fixed in SCROLLING_MARKUP.items():
-            context["body"] = context["body"].replace(found, fixed)
+class ScrollingBoxes:
+    """The HTML translator's display formulas and tables, tab stops."""
+
+    def starttag(self, node, tagname: str, *args, **atts) -> str:
+        """A display formula's box (sphinxcontrib-katex writes it through
+        ``starttag``) is a tab stop."""
+        if isinstance(node, nodes.math_block) and tagname == "div":
+            atts.setdefault("tabindex", "0")
+        return super().starttag(node, tagname, *args, **atts)
+
+    def visit_table(self, node: nodes.table) -> None:
+        """The theme's box around a table, which scrolls sideways, is a tab
+        stop; the build stops when the theme no longer writes it."""
+        start = len(self.body)
+        super().visit_table(node)
+        if TABLE_BOX not in self.body[start:]:
+            raise ExtensionError(
+                "tab_stops: pydata-sphinx-theme's translator no longer "
+                f"writes {TABLE_BOX} around a table: the theme changed. Pin "
+                "it as requirements.in does, or update TABLE_BOX in "
+                "_ext/tab_stops.py."
+            )
+        self.body[self.body.index(TABLE_BOX, start)] = TABLE_BOX_TAB_STOP
 
 
 def without_theme_tab_stops(app: Sphinx, exception) -> None:
@@ -124,6 +145,6 @@ def without_theme_tab_stops(app: Sphinx, exception) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", use_tab_stop_highlighter)
-    app.connect("html-page-context", scrolling_boxes)
+    extend_translator(app, ScrollingBoxes)
     app.connect("build-finished", without_theme_tab_stops)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

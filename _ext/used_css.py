@@ -33,11 +33,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import tinycss2
-from page_speed import theme_file
+from shared import THEME_CSS, theme_file
 from sphinx.application import Sphinx
 
-#: The theme's style sheet, in the built site.
-THEME_CSS = Path("_static", "styles", "pydata-sphinx-theme.css")
 #: A word of a page or a script: what may be a class or an id.
 WORD = re.compile(r"[\w-]+")
 #: A name a script builds, ``bs-${…}-auto``: the words on either side. Only

@@ -1,14 +1,14 @@
 """How fast each chapter page is on a phone, and what it weighs: Lighthouse, mobile.
 
-    PYTHONPATH=code:tests:tools python benchmarks/lighthouse.py [SITE ...]
+    python benchmarks/lighthouse.py [SITE ...]
         [--runs 3] [--json PATH]
 
 SITE is a built site (default ``_build/html``); with several (a build of ``main``
 and one of a branch, say) the runs take turns, page by page, so a busy machine
 slows them alike. Each site is served with gzip compression on loopback, as a
-static host serves it (``book_pdf.serve_site``), and Lighthouse 12 (npm, pinned in
-``package.json``) drives Debian's Chromium with the browser tests' flags
-(``tests/browser.py``) and its default mobile settings: a simulated mid-range
+static host serves it (``coursesite.browsing.serve_site``), and Lighthouse 12
+(npm, pinned in ``package.json``) drives Debian's Chromium with the browser
+tests' flags (``coursesite.browsing``) and its default mobile settings: a simulated mid-range
 phone on slow 4G. Every chapter page of the toc is measured ``--runs`` times and
 the table gives, per page, the medians of the performance score, First and
 Largest Contentful Paint, Cumulative Layout Shift and Total Blocking Time,
@@ -34,10 +34,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from book_pdf import serve_site
-from browser import CHROMIUM, CHROMIUM_ARGS
-
 from coursesite import book
+from coursesite.browsing import CHROMIUM, CHROMIUM_ARGS, serve_site
 
 REPO = Path(__file__).resolve().parents[1]
 LIGHTHOUSE = REPO / "node_modules" / "lighthouse" / "cli" / "index.js"

@@ -15,22 +15,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
-# the one loopback server of the tests and of tools/book_pdf.py (tools/ is on
-# pytest's pythonpath)
-from book_pdf import serve_site  # noqa: F401
 from playwright.sync_api import sync_playwright
 
-#: Debian's Chromium (``playwright install`` is not used: the browser comes from apt).
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# the one loopback server and browser of the tests, tools/book_pdf.py and
+# benchmarks/lighthouse.py (serve_site: for the tests that import it here)
+from coursesite.browsing import CHROMIUM, CHROMIUM_ARGS, serve_site  # noqa: F401
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 #: Typeset maths (KaTeX's HTML, written by the build: _ext/katex_math.py)
 #: inside each element Sphinx marks as maths.

@@ -8,8 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from book_pdf import print_book
-from helpers import BOT, REPO, TEST_REPOSITORY, branch_name, build_book
+from helpers import (
+    BOT,
+    REPO,
+    TEST_REPOSITORY,
+    branch_name,
+    build_book,
+    tool,
+)
 from site_theme import REPOSITORY_ENV
 
 #: Fixtures that build the whole book, train a network or make a virtual
@@ -43,7 +49,7 @@ def built_book(tmp_path_factory) -> Path:
     )
     # as the publishing workflow does: the whole course as a PDF, next to
     # the site
-    print_book(out / "_build" / "html")
+    tool("book_pdf").print_book(out / "_build" / "html")
     return out / "_build"
 
 

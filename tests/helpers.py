@@ -1,10 +1,13 @@
 """What the tests share: the repository, a strict build of the book or of a
-throwaway copy of it, and reading the built pages."""
+throwaway copy of it, reading the built pages, and the tools under test."""
 
+import importlib.util
 import os
 import shutil
 import subprocess
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import yaml
 from bs4 import BeautifulSoup
@@ -12,6 +15,20 @@ from bs4 import BeautifulSoup
 from coursesite import book
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@cache
+def tool(name: str) -> ModuleType:
+    """``tools/NAME.py``, loaded from its file to be tested: tools are
+    commands, not on any import path (what they share with the tests is in
+    ``coursesite``)."""
+    path = REPO / "tools" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"tools.{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 #: What Binder's image installs: the notebooks' runtime stack only.
 RUNTIME = "requirements-runtime.txt"
 #: The repository the suite's builds publish from (BOOK_REPOSITORY_URL), so

@@ -8,8 +8,8 @@ its maths typeset.
 import re
 
 import pytest
-from book_pdf import PDF_NAME
 from bs4 import BeautifulSoup
+from helpers import tool
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
@@ -33,7 +33,7 @@ def squeeze(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def pdf(built_book) -> PdfReader:
-    return PdfReader(built_book / "html" / PDF_NAME)
+    return PdfReader(built_book / "html" / tool("book_pdf").PDF_NAME)
 
 
 def test_the_pdf_holds_every_chapter_in_order(built_book, pdf):

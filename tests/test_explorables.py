@@ -18,7 +18,7 @@ import pytest
 from browser import axe_violations, offline_chromium, open_page, serve_site
 from explorables import render, source_files
 from helpers import REPO, course_chapters
-from live_code import node_modules
+from shared import node_modules
 from sphinx.util import import_object
 
 from coursesite.explorables import Figure, Sample, Shown, bound, mismatches

@@ -1,26 +1,27 @@
 """Figures a student can read: sharp, large enough, sized, captioned.
 
 The build's kernels draw each figure that stays light as SVG with its text
-kept as text, and every figure as a PNG at twice its dpi that records the
-size of its smallest text (_ext/ipython/profile_default/startup). In the
+kept as text, and every figure as a PNG at twice its dpi, whose smallest
+text's size they record beside the site, under the PNG's sha256
+(_build/figure-text: _ext/ipython/profile_default/startup). In the
 browser at 1280 px wide, each figure's smallest font size is scaled by its
 rendered width over its drawn width: no text may be smaller than 9 CSS
 pixels. Every figure has a numbered caption that the prose refers to, and
 width and height attributes that keep its room while it loads.
 """
 
+import hashlib
 from pathlib import Path
 
 import pytest
 from browser import offline_chromium, open_page, serve_site, site_pages
+from figures import FIGURE_TEXT
 from helpers import chapters, executed_images, page
 from PIL import Image
 
 pytestmark = pytest.mark.slow
 
 SMALLEST_PX = 9
-#: The PNG text chunk in which the build's kernels record the smallest text.
-SMALLEST_TEXT = "Smallest text px"
 #: For each figure of the page, loaded and scrolled to: its file (as the page names it and as a path in the site),
 #: its size attributes, natural and rendered sizes, its enlarging link and,
 #: for an SVG, its font sizes as drawn (SVG user units) and its drawn width.
@@ -71,7 +72,12 @@ def measure_figures(html: Path, width: int, height: int) -> list[dict]:
         for name in site_pages(html):
             open_page(page, f"{site}/{name}")
             found += [
-                {**figure, "page": name, "local": html / figure["local"]}
+                {
+                    **figure,
+                    "page": name,
+                    "local": html / figure["local"],
+                    "record": html.parent / FIGURE_TEXT,
+                }
                 for figure in page.evaluate(FIGURES)
             ]
     return found
@@ -79,8 +85,14 @@ def measure_figures(html: Path, width: int, height: int) -> list[dict]:
 
 def png_text(figure: dict) -> tuple[str | None, int]:
     """A PNG figure's recorded smallest text (its pixels) and pixel width."""
-    with Image.open(figure["local"]) as png:
-        return png.text.get(SMALLEST_TEXT), png.width
+    png = figure["local"]
+    record = (
+        figure["record"]
+        / f"{hashlib.sha256(png.read_bytes()).hexdigest()}.txt"
+    )
+    with Image.open(png) as image:
+        width = image.width
+    return (record.read_text() if record.is_file() else None), width
 
 
 @pytest.fixture(scope="module")
@@ -122,11 +134,18 @@ def test_the_drawings_are_svgs_with_text(figures):
 
 def test_every_png_figure_records_its_smallest_text(figures):
     """A PNG drawn without the book's kernel configuration could not be
-    measured: every PNG figure must carry its smallest text's size."""
+    measured: every PNG figure's smallest text is recorded beside the
+    site, and the published PNG carries no text for the tests."""
     pngs = [f for f in figures if is_png(f)]
     assert len(pngs) >= 10
     unrecorded = [f["file"] for f in pngs if png_text(f)[0] is None]
     assert not unrecorded, unrecorded
+    with_text = []
+    for f in pngs:
+        with Image.open(f["local"]) as png:
+            if png.text:
+                with_text.append(f"{f['file']}: {png.text}")
+    assert not with_text, with_text
 
 
 def test_no_figure_text_is_smaller_than_9_css_px(figures):

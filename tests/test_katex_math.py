@@ -5,7 +5,7 @@ import socket
 import katex_math  # a local Sphinx extension (_ext/, on pytest's pythonpath)
 import pytest
 from helpers import REPO, build_book, copy_chapter
-from live_code import node_modules
+from shared import node_modules
 from sphinxcontrib import katex
 
 from coursesite.prerender_math import Formula, MathError, render

@@ -2,15 +2,19 @@
 the newest releases, and how it reports a notebook's result."""
 
 import nbformat
-from borrow_torch import COMPILED, link, split
-from run_notebooks import run
+from helpers import tool
+
+borrow_torch = tool("borrow_torch")
+run_notebooks = tool("run_notebooks")
 
 
 def test_pytorch_is_lent_and_the_numerics_come_fresh():
-    lent, installs = split()
+    lent, installs = borrow_torch.split()
     assert {"torch", "torchvision"} <= lent
     # the registry's torch would pull CUDA: none of it is installed
-    assert not any(name.startswith(COMPILED) for name in installs)
+    assert not any(
+        name.startswith(borrow_torch.COMPILED) for name in installs
+    )
     assert not {"torch", "torchvision"} & installs
     # what a fresh install upgrades under the notebooks
     assert {"numpy", "pillow"} <= installs
@@ -18,7 +22,7 @@ def test_pytorch_is_lent_and_the_numerics_come_fresh():
 
 
 def test_the_lent_packages_are_linked_with_their_metadata(tmp_path):
-    link(tmp_path, {"torchvision"})
+    borrow_torch.link(tmp_path, {"torchvision"})
     assert (tmp_path / "torchvision" / "__init__.py").is_file()
     assert any(tmp_path.glob("torchvision-*.dist-info"))
 
@@ -34,6 +38,6 @@ def test_a_notebook_reports_its_first_error(tmp_path):
         ),
         path,
     )
-    assert run(path, timeout=60) == "ValueError: 1"
+    assert run_notebooks.run(path, timeout=60) == "ValueError: 1"
     path.write_text(path.read_text().replace("raise ValueError", "print"))
-    assert run(path, timeout=60) == "ok"
+    assert run_notebooks.run(path, timeout=60) == "ok"

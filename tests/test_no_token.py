@@ -5,8 +5,10 @@ writes into every page; the workflow runs it on the site before deploying.
 """
 
 import pytest
+from helpers import tool
 from live_code import settings_script
-from no_token import main, pages_with_a_token
+
+no_token = tool("no_token")
 
 
 def site(tmp_path, **pages: dict[str, str]):
@@ -27,8 +29,8 @@ def test_a_page_with_a_token_stops_the_deployment(tmp_path, capsys):
         index={"serverUrl": "", "token": ""},
         chapter={"serverUrl": "http://127.0.0.1:8888", "token": "abc123"},
     )
-    assert pages_with_a_token(html) == ["chapter.html"]
-    assert main([str(html)]) == 1
+    assert no_token.pages_with_a_token(html) == ["chapter.html"]
+    assert no_token.main([str(html)]) == 1
     message = capsys.readouterr().err
     assert "chapter.html" in message
     assert "Remove live_code_token from _config.yml" in message
@@ -40,9 +42,9 @@ def test_a_site_without_a_token_passes(tmp_path):
         index={"serverUrl": "", "token": ""},
         chapter={"serverUrl": "http://127.0.0.1:8888", "token": ""},
     )
-    assert main([str(html)]) == 0
+    assert no_token.main([str(html)]) == 0
 
 
 @pytest.mark.slow
 def test_the_published_site_has_no_token(built_book):
-    assert main([str(built_book / "html")]) == 0
+    assert no_token.main([str(built_book / "html")]) == 0

@@ -5,6 +5,7 @@ _ext/page_speed.py). Speed itself is measured by benchmarks/lighthouse.py."""
 import re
 
 import icon_fonts
+import shared
 import tinycss2
 import used_css
 from browser import (
@@ -303,8 +304,8 @@ def test_every_rule_a_page_can_match_is_kept(built_book):
                 wear_what_readers_can(tab, viewport is PHONE)
                 worn |= set(tab.evaluate("[...window.__worn]"))
             context.close()
-    original = used_css.theme_file("styles/pydata-sphinx-theme.css")
-    site_css = (html / used_css.THEME_CSS).read_text(encoding="utf8")
+    original = shared.theme_file(shared.THEME_CSS.relative_to("_static"))
+    site_css = (html / shared.THEME_CSS).read_text(encoding="utf8")
     assert len(site_css) < len(original.read_text(encoding="utf8")) / 2
     assert {"show", "active", "bs-tooltip-auto"} <= worn, worn
     kept = {tinycss2.serialize(s).strip() for s in selectors_of(site_css)}

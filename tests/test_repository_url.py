@@ -12,14 +12,15 @@ import subprocess
 import nbformat
 import pytest
 import yaml
-from book_pdf import PDF_NAME, link_pdf
 from bs4 import BeautifulSoup
-from helpers import REPO, build_book, copy_chapter
+from helpers import REPO, build_book, copy_chapter, tool
 from site_theme import REPOSITORY_ENV, origin_url, repository_url
 from slides import rebase_links
 from sphinx.errors import ConfigError
 from standalone_notebooks import CHECK
 from test_site_links import dead, html_links, notebook_links
+
+book_pdf = tool("book_pdf")
 
 FORK = "https://github.com/someone-else/their-course"
 #: The URL _config.yml once held, which every local build linked to.
@@ -113,7 +114,7 @@ def test_the_pdf_link_appears_once_the_pdf_is_written(tmp_path):
     page.write_text(f"<nav>{hidden.split('-#}')[1]}</nav>")
     assert "href" in page.read_text()
     assert not BeautifulSoup(page.read_text(), "html.parser").select("a")
-    assert link_pdf(tmp_path) == 1
+    assert book_pdf.link_pdf(tmp_path) == 1
     (link,) = BeautifulSoup(page.read_text(), "html.parser").select("a")
     assert "deep-learning.pdf" in link["href"]
 
@@ -132,7 +133,7 @@ def test_a_build_without_a_repository_has_no_repository_links(tmp_path):
     assert "colab.research.google.com" not in page
     assert "your-org" not in page
     soup = BeautifulSoup(page, "html.parser")
-    assert not soup.select(f'a[href$="{PDF_NAME}"]')
+    assert not soup.select(f'a[href$="{book_pdf.PDF_NAME}"]')
     (download,) = soup.select('a[href$="perceptrons.ipynb"]')
     notebook = json.loads(
         (html / "book" / download["href"]).resolve().read_text()

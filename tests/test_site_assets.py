@@ -1,5 +1,5 @@
-"""The site's own copies of thebe and KaTeX: pinned by npm, copied by _ext/live_code.py and
-_ext/katex_math.py."""
+"""The site's own copies of thebe and KaTeX: pinned by npm, copied by
+_ext/shared.py for _ext/live_code.py and _ext/katex_math.py."""
 
 import json
 from types import SimpleNamespace
@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import katex_math  # local Sphinx extensions (_ext/, on pytest's pythonpath)
 import live_code
 import pytest
+import shared
 from helpers import REPO
 from sphinx.errors import ConfigError
 
@@ -22,16 +23,16 @@ def test_lock_file_pins_what_package_json_pins():
 def test_missing_npm_packages_fail_the_build_naming_the_fix(
     tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(live_code.dlcourse, "REPO_ROOT", tmp_path)
+    monkeypatch.setattr(shared.dlcourse, "REPO_ROOT", tmp_path)
     with pytest.raises(ConfigError, match=r"npm ci --ignore-scripts"):
-        live_code.node_modules(tmp_path)
+        shared.node_modules(tmp_path)
 
 
 def test_assets_are_copied_with_their_licences(tmp_path):
     static = tmp_path / "_static"
-    modules = live_code.node_modules(REPO)
-    live_code.copy_assets(modules, static)
-    live_code.copy_assets(modules, static, katex_math.ASSETS)
+    modules = shared.node_modules(REPO)
+    shared.copy_assets(modules, static, live_code.ASSETS, live_code.LICENCES)
+    shared.copy_assets(modules, static, katex_math.ASSETS, {})
     for rel in (
         live_code.THEBE_JS,
         katex_math.KATEX_CSS,

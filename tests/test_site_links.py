@@ -12,10 +12,11 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from book_pdf import PDF_NAME
 from bs4 import BeautifulSoup
-from helpers import TEST_REPOSITORY, chapters
+from helpers import TEST_REPOSITORY, chapters, tool
 from standalone_notebooks import site_url
+
+book_pdf = tool("book_pdf")
 
 pytestmark = pytest.mark.slow
 
@@ -136,7 +137,7 @@ def test_every_notebook_links_only_to_what_the_site_has(html):
 
 
 def test_every_page_links_to_the_pdf_that_is_there(html):
-    assert (html / PDF_NAME).is_file()
+    assert (html / book_pdf.PDF_NAME).is_file()
     page = (html / "book" / "perceptrons.html").read_text()
-    assert f'href="../{PDF_NAME}"' in page
+    assert f'href="../{book_pdf.PDF_NAME}"' in page
     assert "<!--book-pdf-link" not in page

@@ -19,7 +19,7 @@ import slides  # a local Sphinx extension (_ext/, on pytest's pythonpath)
 import yaml
 from browser import axe_violations, offline_chromium, serve_site
 from helpers import REPO, build_book, chapters, copy_chapter, page
-from live_code import copy_assets, node_modules
+from shared import copy_assets, node_modules
 
 from coursesite.prerender_math import Formula, MathError, render
 

@@ -16,22 +16,17 @@ chromium`` installs on a machine with internet access).
 """
 
 import argparse
-import gzip
-import io
 import re
-import threading
-from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+from coursesite.browsing import CHROMIUM_ARGS, default_chromium, serve_site
 
 #: The PDF's name in the site; the sidebar template links to it.
 PDF_NAME = "deep-learning.pdf"
 #: The sidebar's link to the PDF, as the build leaves it: commented out.
 HIDDEN_LINK = re.compile(r"<!--book-pdf-link (.*?) book-pdf-link-->", re.S)
-DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 #: Where the book's pages are; the host page has maths, so it loads KaTeX's style sheet.
 HOST_PAGE = "book/perceptrons.html"
 ASSEMBLE = """async () => {
@@ -58,60 +53,6 @@ ASSEMBLE = """async () => {
 }"""
 
 
-#: What a static host (GitHub Pages) sends gzip-compressed, by MIME type.
-COMPRESSED_TYPES = ("text/", "application/javascript", "image/svg+xml")
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class _CompressingHandler(_QuietHandler):
-    """Text, scripts and SVG sent gzip-compressed to a browser that accepts
-    it, as a static host serves them."""
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        kind = self.guess_type(str(path))
-        if (
-            "gzip" not in self.headers.get("Accept-Encoding", "")
-            or not path.is_file()
-            or not kind.startswith(COMPRESSED_TYPES)
-        ):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes())
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
-
-
-@contextmanager
-def serve_site(html: Path, compress: bool = False):
-    """Serve a built site on 127.0.0.1 (a thread of this process); yields its
-    base URL. ``compress``: gzip as a static host does (benchmarks)."""
-    handler = _CompressingHandler if compress else _QuietHandler
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(handler, directory=str(html))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
-def default_chromium() -> str | None:
-    """Debian's Chromium when installed; None lets Playwright use its own."""
-    return str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.exists() else None
-
-
 def print_book(html: Path, chromium: str | None = None) -> Path:
     """Print the site in ``html`` to ``html / PDF_NAME``; returns its path."""
     if not (html / HOST_PAGE).is_file():
@@ -124,7 +65,7 @@ def print_book(html: Path, chromium: str | None = None) -> Path:
     with serve_site(html) as site, sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=chromium or default_chromium(),
-            args=["--headless", "--no-sandbox", "--disable-gpu"],
+            args=CHROMIUM_ARGS,
         )
         try:
             page = browser.new_page()

@@ -10,17 +10,22 @@
 * Both carry their size in CSS pixels (width and height metadata): MyST-NB
   gives it to the page's image, which _ext/figures.py turns into the
   ``<img>``'s width and height attributes, so nothing shifts while loading.
-* The PNG records the size of its smallest text, in its own pixels, in a
-  text chunk ("Smallest text px"; "none" for a figure without text):
-  tests/test_figures.py scales it by the width the page renders the PNG at.
-  An SVG's font sizes are in the SVG itself.
+* The size of a PNG's smallest text, in the PNG's pixels ("none" for a
+  figure without text), is recorded beside the build, never in the
+  published PNG: ``$BOOK_FIGURE_TEXT/<the PNG's sha256>.txt`` (set by
+  _ext/figures.py, ``_build/figure-text``). tests/test_figures.py scales it
+  by the width the page renders the PNG at. An SVG's font sizes are in the
+  SVG itself.
 """
 
 
 def _book_figures() -> None:
     import base64
+    import hashlib
     import io
+    import os
     import re
+    from pathlib import Path
 
     from IPython import get_ipython
     from matplotlib.cbook import is_math_text
@@ -28,11 +33,8 @@ def _book_figures() -> None:
     from matplotlib.mathtext import MathTextParser
     from matplotlib.text import Text
     from PIL import Image
-    from PIL.PngImagePlugin import PngInfo
 
     light = 120_000
-    #: The PNG text chunk with the smallest text's size in the PNG's pixels.
-    smallest_text = "Smallest text px"
 
     mathtext = MathTextParser("path")
 
@@ -58,10 +60,23 @@ def _book_figures() -> None:
         ]
         return min(sizes, default=None)
 
+    def record_smallest_text(png: bytes, fig: Figure) -> None:
+        """Record the size of the figure's smallest text in the 2x PNG's
+        pixels (72 points an inch), under the PNG's sha256, where the book's
+        build asks (``BOOK_FIGURE_TEXT``)."""
+        folder = os.environ.get("BOOK_FIGURE_TEXT")
+        if not folder:
+            return
+        size = smallest_font_pt(fig)
+        record = Path(folder, f"{hashlib.sha256(png).hexdigest()}.txt")
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(
+            "none" if size is None else f"{size * 2 * fig.dpi / 72:.3f}"
+        )
+
     def png_2x(fig: Figure):
         """A PNG at twice the figure's dpi, shown at its 1x size, in 256
-        colours (a quarter of the RGBA PNG's bytes), with the size of its
-        smallest text in its pixels."""
+        colours (a quarter of the RGBA PNG's bytes)."""
         if not fig.axes and not fig.lines:
             return None  # as IPython's PNG: nothing to show
         drawn = io.BytesIO()
@@ -76,17 +91,11 @@ def _book_figures() -> None:
         rgba = Image.open(drawn).convert("RGBA")
         paper = Image.new("RGBA", rgba.size, "white")
         image = Image.alpha_composite(paper, rgba).convert("RGB")
-        size = smallest_font_pt(fig)
-        chunk = PngInfo()
-        # the size in points, in the 2x PNG's pixels (72 points an inch)
-        chunk.add_text(
-            smallest_text,
-            "none" if size is None else f"{size * 2 * fig.dpi / 72:.3f}",
-        )
         out = io.BytesIO()
         image.quantize(
             256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
-        ).save(out, format="png", optimize=True, pnginfo=chunk)
+        ).save(out, format="png", optimize=True)
+        record_smallest_text(out.getvalue(), fig)
         width, height = image.size
         data = base64.b64encode(out.getvalue()).decode("ascii")
         return data, {"width": width // 2, "height": height // 2}
