@@ -31,8 +31,9 @@ def said(slope: float) -> dict[str, str]:
 
 
 def curves(slope: float) -> dict:
-    """σ(sz) and its derivative s·σ′(sz) on the grid, as one row of arrays
-    (the spec flattens it): a fraction of the size of one row per point."""
+    """σ(sz) and its derivative s·σ′(sz) on the grid, as one row of
+    arrays (the spec flattens it): a fraction of the size of one row per
+    point."""
     return {
         "s": float(slope),
         "z": Z.tolist(),
@@ -130,8 +131,8 @@ def sigmoid_figure() -> Figure:
                 " to as s grows. At z = 1 it is ' + said.at_one + ' (the"
                 f" step: {act.step(1.0):g}) and its slope s·σ′(sz) is '"
                 " + said.slope_at_one + '; at z = 0 it is"
-                f" {act.sigmoid(0.0):g} (the step: {act.step(0.0):g}) and its"
-                " slope is largest, s/4 = ' + said.slope_at_zero + '.'"
+                f" {act.sigmoid(0.0):g} (the step: {act.step(0.0):g}) and"
+                " its slope is largest, s/4 = ' + said.slope_at_zero + '.'"
             ),
         ],
         vconcat=[top, bottom],

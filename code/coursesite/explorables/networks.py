@@ -76,11 +76,13 @@ def fit_figure() -> Figure:
             ),
             {"name": "said", "expr": f"{json.dumps(said(fits))}[neurons]"},
             alt(
-                f"'The target f(x) = sin 3x + |x|/2 on [{X[0]:g}, {X[-1]:g}] and a network"
-                " g with one hidden layer of ' + neurons + ' random sigmoid"
-                " neuron' + (neurons == 1 ? '' : 's') + ' (' + said.parameters + ' parameters), its output"
-                " layer fitted by least squares. Its worst error, the largest"
-                " |g(x) − f(x)|, is ' + said.error + '.'"
+                "'The target f(x) = sin 3x + |x|/2 on"
+                f" [{X[0]:g}, {X[-1]:g}] and a network g with one hidden"
+                " layer of ' + neurons + ' random sigmoid neuron'"
+                " + (neurons == 1 ? '' : 's') + ' (' + said.parameters"
+                " + ' parameters), its output layer fitted by least squares."
+                " Its worst error, the largest |g(x) − f(x)|, is '"
+                " + said.error + '.'"
             ),
         ],
         layer=[
