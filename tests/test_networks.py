@@ -62,9 +62,11 @@ def test_wider_networks_contain_the_narrower_ones():
 
 
 def test_universal_approximation_error_falls_with_width():
-    widths = [1, 4, 16, 64, 256]
     errors = [
-        error for _, error in networks.approximation_errors(widths).values()
+        error
+        for _, error in networks.approximation_errors(
+            networks.APPROXIMATION_WIDTHS
+        ).values()
     ]
     assert errors == sorted(errors, reverse=True)
     assert errors[-1] < 0.01 < errors[0] / 100
