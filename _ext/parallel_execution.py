@@ -75,6 +75,14 @@ def to_execute(env: BuildEnvironment, docnames: list[str]) -> list[tuple]:
     return sorted(jobs, key=lambda job: -job[0].stat().st_size)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (all of them where the system
+    cannot say: macOS, Windows)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def execute(job: tuple):
     """Run one page as MyST-NB does; the notebook is filled in place."""
     path, notebook, timeout, allow_errors = job
@@ -93,9 +101,7 @@ def execute_pages(
     """``env-before-read-docs``: execute and cache the uncached pages,
     several at a time."""
     config = env.mystnb_config
-    kernels = app.config.parallel_execution_kernels or len(
-        os.sched_getaffinity(0)
-    )
+    kernels = app.config.parallel_execution_kernels or usable_cores()
     if config.execution_mode != "cache" or config.execution_in_temp:
         return
     jobs = to_execute(env, docnames)
