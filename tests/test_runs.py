@@ -17,7 +17,13 @@ from torch.nn.functional import binary_cross_entropy
 from coursesite import runs
 from coursesite.fingerprint import Package, imported_names
 from dlcourse.gan import to_pixels
-from dlcourse.training import accuracy, evaluate, hold_out, mnist_tensors
+from dlcourse.training import (
+    accuracy,
+    evaluate,
+    hold_out,
+    mnist_tensors,
+    predict,
+)
 
 #: A hundred steps on a subset: seconds on a CPU.
 TINY = dataclasses.replace(
@@ -186,7 +192,27 @@ def test_fast_training_gives_the_plain_weights_and_leaves_no_hook(tmp_path):
     fast = runs.load("fast", tmp_path, recipe)
     for p, q in zip(plain.model.parameters(), fast.model.parameters()):
         assert torch.allclose(p, q, atol=1e-5)
-        assert q.is_contiguous()
+    # stored in the default layout (load then makes its own choice)
+    stored = torch.load(tmp_path / "fast" / "weights.pt", weights_only=True)
+    assert all(w.is_contiguous() for w in stored.values())
+
+
+def test_a_loaded_network_is_channels_last_and_predicts_as_stored():
+    """load stores the convolutions' weights channels-last, for fast
+    scoring on a CPU: the same weights, the same predictions as the
+    network in the default layout."""
+    run = runs.load("improved")
+    plain = runs.RECIPES["improved"].model()
+    plain.load_state_dict(run.model.state_dict())
+    assert run.model.conv2.weight.is_contiguous(
+        memory_format=torch.channels_last
+    )
+    assert plain.conv2.weight.is_contiguous()
+    images, _ = mnist_tensors(train=False)
+    assert torch.equal(
+        predict(run.model, images[:1000]),
+        predict(plain.eval(), images[:1000]),
+    )
 
 
 # --- refused runs: each names the file and the fix -------------------------

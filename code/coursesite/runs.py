@@ -187,8 +187,9 @@ class RunError(RuntimeError):
 
 @dataclass
 class Run:
-    """A loaded run: the trained model (in eval mode, on the CPU) and
-    everything recorded with it."""
+    """A loaded run: the trained model (in eval mode, on the CPU, its
+    convolutions' weights channels-last: see :func:`load`) and everything
+    recorded with it."""
 
     name: str
     model: nn.Module
@@ -508,7 +509,15 @@ def load(
     name: str, root: Path = RUNS_ROOT, recipe: Recipe | None = None
 ) -> Run:
     """Load a cached run, never training it (see :func:`verify` for what is
-    refused)."""
+    refused).
+
+    The model's 4-D weights are stored channels-last, as the training
+    command's ``--fast`` stores them (:mod:`coursesite.speed`): the pages
+    score loaded networks on up to 10,000 digits, and oneDNN runs
+    channels-last convolutions and max-pooling several times faster on a
+    CPU. The weights are the same, only their order in memory differs;
+    scores can differ in their last bits, as between any two kernels.
+    """
     recipe = RECIPES[name] if recipe is None else recipe
     info = verify(name, root, recipe)
     folder = Path(root) / name
@@ -522,7 +531,7 @@ def load(
             f"{folder / 'weights.pt'} does not fit the model ({error}).",
             "",
         ) from None
-    model.eval()
+    model.eval().to(memory_format=torch.channels_last)
     tensors = (
         _load_tensors(folder / "tensors.pt", name)
         if "tensors.pt" in info["sha256"]
