@@ -12,6 +12,7 @@ EVENTS = (
     "config-inited",
     "builder-inited",
     "env-get-outdated",
+    "env-before-read-docs",
     "html-page-context",
     "build-finished",
 )
