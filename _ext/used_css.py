@@ -55,35 +55,28 @@ def content(site: Path) -> list[Path]:
     )
 
 
-def purge(css: Path, site: Path, modules: Path) -> str:
-    """``css`` without the rules that no element of ``site`` can match, as
-    PurgeCSS (in ``modules``, the npm packages) decides with our safelist."""
+def purge(css: str, site: Path, modules: Path) -> str:
+    """The style sheet ``css`` without the rules that no element of
+    ``site`` can match, as PurgeCSS (in ``modules``, the npm packages)
+    decides with our safelist."""
     purgecss = modules / PURGECSS
     if not purgecss.is_file():
         raise ExtensionError(
             f"used_css: {purgecss} is missing. Run `npm ci --ignore-scripts` "
             "in the repository root (package.json pins PurgeCSS)."
         )
-    # Files named one by one, not as globs: a site's path may hold glob
-    # characters. Without --output, PurgeCSS prints its results as JSON.
+    # The style sheet on stdin and the content files named one by one:
+    # PurgeCSS reads a name it cannot find as a glob, and a site's path may
+    # hold glob characters. Without --output, it prints its result as JSON.
     run = subprocess.run(
-        [
-            "node",
-            str(purgecss),
-            "--config",
-            str(CONFIG),
-            "--css",
-            str(css),
-            "--content",
-            *map(str, content(site)),
-        ],
+        ["node", str(purgecss), "--config", str(CONFIG), "--css", "-"]
+        + ["--content", *map(str, content(site))],
+        input=css,
         capture_output=True,
         text=True,
     )
     if run.returncode:
-        raise ExtensionError(
-            f"used_css: PurgeCSS failed on {css}:\n{run.stderr}"
-        )
+        raise ExtensionError(f"used_css: PurgeCSS failed:\n{run.stderr}")
     [result] = json.loads(run.stdout)
     return result["css"]
 
@@ -95,7 +88,11 @@ def only_used_rules(app: Sphinx, exception) -> None:
     if exception or app.builder.format != "html" or not css.is_file():
         return
     original = theme_file(THEME_CSS.relative_to("_static"))
-    kept = purge(original, outdir, node_modules(Path(app.confdir)))
+    kept = purge(
+        original.read_text(encoding="utf8"),
+        outdir,
+        node_modules(Path(app.confdir)),
+    )
     with atomic_write(css, encoding="utf8") as out:
         out.write(kept.replace(*FONT_DISPLAY))
 

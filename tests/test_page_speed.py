@@ -189,9 +189,10 @@ def test_icon_glyphs_are_found_by_code_point_or_as_characters():
 
 
 def test_purgecss_drops_the_rules_no_element_can_match(tmp_path):
-    """The build's PurgeCSS run, with the site's safelist, on a tiny site:
-    what a page or a script names stays, and what Bootstrap builds from
-    parts and the focus ring stay through the safelist."""
+    """The build's PurgeCSS run, with the site's safelist, on a tiny site: a
+    selector stays when a page or a script names each of its classes, ids,
+    tags and attributes; what Bootstrap builds from parts and the focus ring
+    stay through the safelist."""
     (tmp_path / "_static").mkdir()
     (tmp_path / "page.html").write_text(
         '<html data-theme="light"><p class="lead" id="intro">'
@@ -203,7 +204,7 @@ def test_purgecss_drops_the_rules_no_element_can_match(tmp_path):
         "e.classList.add('show');"
         "t.classList.add(`bs-${this.NAME}-auto`, `${size}-0`, `fa-${icon}`)"
     )
-    (tmp_path / "theme.css").write_text(
+    css = (
         '@charset "UTF-8";'
         ".lead,.display-1{font-size:2rem}"
         ".modal.show .modal-dialog{transform:none}"
@@ -221,9 +222,7 @@ def test_purgecss_drops_the_rules_no_element_can_match(tmp_path):
         "table td{padding:0}"
         "@keyframes spin{0%{opacity:0}to{opacity:1}}"
     )
-    kept = used_css.purge(
-        tmp_path / "theme.css", tmp_path, node_modules(REPO)
-    )
+    kept = used_css.purge(css, tmp_path, node_modules(REPO))
     assert kept == (
         '@charset "UTF-8";'
         ".lead{font-size:2rem}"
