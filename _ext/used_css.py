@@ -1,26 +1,23 @@
-"""The theme's style sheet, only the rules the book's pages can use
-(measured: benchmarks/lighthouse.py).
+"""The theme's style sheet, only the rules the book's pages can use, cut by
+PurgeCSS (measured: benchmarks/lighthouse.py).
 
 pydata-sphinx-theme ships all of Bootstrap and its own rules in one style
-sheet, 307 kB (45 kB compressed), which every page must fetch and match
-against each element before its first paint. The book uses about a third
+sheet, 391 kB (64 kB compressed), which every page must fetch and match
+against each element before its first paint. The book uses about a quarter
 of it. On a phone's slow network that sheet was the largest file before the
 first paint; on the simulated phone of Lighthouse, perceptrons' largest
 paint came at 2.6-2.8 s with it and at 2.0 s without any theme style.
 
 When the build ends, this extension writes the site's copy again from the
-theme's own file, and drops each selector that needs a class or an id no
-built page and no script of the site contains (the way PurgeCSS decides):
-
-* a class counts as used when any page or script holds it as a word,
-  so classes that scripts add (``show``, ``active``) stay;
-* a class that a script builds from a template, ``bs-${name}-auto``, stays
-  when it fits the template: Bootstrap's tooltips place themselves so;
-* Font Awesome's icons stay only when named (thebe builds ``fa-${icon}`` for
-  ipywidgets' icons, which would keep all 2,000; the book has none);
-* what a selector asks inside brackets (``:not(.x)``, ``[class*=col-]``),
-  and every rule without a selector (``@font-face``, ``:root``'s variables,
-  ``@keyframes``), stays.
+theme's own file, cut by PurgeCSS (npm, pinned in ``package.json``, run in
+Node) to the selectors whose classes, ids, tags and attributes some built
+page or some script of the site names as a word. A class that a script
+adds stays when the script names it (``show``, ``active``); one that a
+script builds from parts, or that no file of the site names, stays only
+through the safelist of ``purgecss.config.js``, which says why each entry
+is there. ``tests/test_page_speed.py`` opens every page as a reader uses it
+(menus, dark mode, search, Live Code, solutions, print, a phone's width)
+and fails when a rule that a page then matches was cut.
 
 Font Awesome's fonts are drawn with ``font-display: swap``: the theme ships
 ``block``, which hides a page's icons, and text that shares their font, for
@@ -28,91 +25,57 @@ up to three seconds. The fonts themselves are cut to what the remaining
 rules draw by ``_ext/icon_fonts.py``.
 """
 
-import re
-from collections.abc import Callable
+import json
+import subprocess
 from pathlib import Path
 
-import tinycss2
-from shared import THEME_CSS, theme_file
+from shared import THEME_CSS, node_modules, theme_file
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 
-#: A word of a page or a script: what may be a class or an id.
-WORD = re.compile(r"[\w-]+")
-#: A name a script builds, ``bs-${…}-auto``: the words on either side. Only
-#: those that start with a word of their own count (``${size}-0`` would keep
-#: every Bootstrap utility of size 0).
-TEMPLATE = re.compile(r"([\w-]*)\$\{[^}]*\}([\w-]*)")
-#: At-rules whose block holds rules (``@media``) rather than declarations.
-GROUPS = {"media", "supports", "layer", "container"}
+from coursesite.files import atomic_write
+
+#: PurgeCSS's options for it: the safelist.
+CONFIG = Path(__file__).with_name("purgecss.config.js")
+#: PurgeCSS's command line, in its npm package.
+PURGECSS = Path("purgecss", "bin", "purgecss.js")
 FONT_DISPLAY = ("font-display:block", "font-display:swap")
 
 
-def names_used(outdir: Path) -> Callable[[str], bool]:
-    """Whether a class or id may appear on some element of the site."""
-    words: set[str] = set()
-    built: set[str] = set()
-    files = [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]
-    for f in files:
-        if not f.is_file():
-            continue
-        text = f.read_text(encoding="utf8", errors="ignore")
-        words.update(WORD.findall(text))
-        if f.suffix == ".js":
-            built.update(
-                re.escape(before) + r"[\w-]+" + re.escape(after)
-                for before, after in TEMPLATE.findall(text)
-                if before.endswith("-") and before not in ("-", "fa-")
-            )
-    template = re.compile("|".join(sorted(built)) or "(?!)")
-    return lambda name: name in words or bool(template.fullmatch(name))
+def content(site: Path) -> list[Path]:
+    """The files whose words name what the site's elements can wear: every
+    page, and every script that can add classes to them."""
+    return sorted(
+        f
+        for f in [*site.rglob("*.html"), *(site / "_static").rglob("*.js")]
+        if f.is_file()
+    )
 
 
-def required(selector: list) -> list[str]:
-    """The classes and ids a selector needs outside brackets."""
-    names, after_dot = [], False
-    for token in selector:
-        if token.type == "ident" and after_dot:
-            names.append(token.value)
-        elif token.type == "hash":
-            names.append(token.value)
-        after_dot = token.type == "literal" and token.value == "."
-    return names
-
-
-def selectors(prelude: list) -> list[list]:
-    """A rule's selector list (its prelude's tokens), one list per selector."""
-    found: list[list] = [[]]
-    for token in prelude:
-        if token.type == "literal" and token.value == ",":
-            found.append([])
-        else:
-            found[-1].append(token)
-    return found
-
-
-def selectors_used(prelude: list, used: Callable[[str], bool]) -> list:
-    """A rule's selector list without the selectors no element can match."""
-    kept = [s for s in selectors(prelude) if all(map(used, required(s)))]
-    comma = tinycss2.ast.LiteralToken(0, 0, ",")
-    return [token for s in kept for token in [comma, *s]][1:]
-
-
-def keep_used_rules(rules: list, used: Callable[[str], bool]) -> list:
-    """``rules`` without those that no element of the site can match."""
-    kept = []
-    for rule in rules:
-        if rule.type == "qualified-rule":
-            rule.prelude = selectors_used(rule.prelude, used)
-            if not rule.prelude:
-                continue
-        elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPS:
-            if rule.content is not None:
-                inner = tinycss2.parse_rule_list(rule.content)
-                rule.content = keep_used_rules(inner, used)
-                if not any(r.type.endswith("rule") for r in rule.content):
-                    continue
-        kept.append(rule)
-    return kept
+def purge(css: str, site: Path, modules: Path) -> str:
+    """The style sheet ``css`` without the rules that no element of
+    ``site`` can match, as PurgeCSS (in ``modules``, the npm packages)
+    decides with our safelist."""
+    purgecss = modules / PURGECSS
+    if not purgecss.is_file():
+        raise ExtensionError(
+            f"used_css: {purgecss} is missing. Run `npm ci --ignore-scripts` "
+            "in the repository root (package.json pins PurgeCSS)."
+        )
+    # The style sheet on stdin and the content files named one by one:
+    # PurgeCSS reads a name it cannot find as a glob, and a site's path may
+    # hold glob characters. Without --output, it prints its result as JSON.
+    run = subprocess.run(
+        ["node", str(purgecss), "--config", str(CONFIG), "--css", "-"]
+        + ["--content", *map(str, content(site))],
+        input=css,
+        capture_output=True,
+        text=True,
+    )
+    if run.returncode:
+        raise ExtensionError(f"used_css: PurgeCSS failed:\n{run.stderr}")
+    [result] = json.loads(run.stdout)
+    return result["css"]
 
 
 def only_used_rules(app: Sphinx, exception) -> None:
@@ -122,11 +85,13 @@ def only_used_rules(app: Sphinx, exception) -> None:
     if exception or app.builder.format != "html" or not css.is_file():
         return
     original = theme_file(THEME_CSS.relative_to("_static"))
-    rules = tinycss2.parse_stylesheet(original.read_text(encoding="utf8"))
-    kept = keep_used_rules(rules, names_used(outdir))
-    css.write_text(
-        tinycss2.serialize(kept).replace(*FONT_DISPLAY), encoding="utf8"
+    kept = purge(
+        original.read_text(encoding="utf8"),
+        outdir,
+        node_modules(Path(app.confdir)),
     )
+    with atomic_write(css, encoding="utf8") as out:
+        out.write(kept.replace(*FONT_DISPLAY))
 
 
 def setup(app: Sphinx) -> dict:

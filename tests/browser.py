@@ -206,3 +206,16 @@ def open_page(page, url: str) -> None:
     if page.locator(".math").count():
         page.wait_for_function(MATH_TYPESET, timeout=30_000)
     page.wait_for_load_state("networkidle")
+
+
+def start_live_code(page) -> None:
+    """Press Live Code in the launch menu and wait for thebe's session."""
+    page.locator("button[aria-label='Launch interactive content']").click()
+    page.locator("button.btn-launch-thebe").click()
+    page.wait_for_function(
+        "window.thebe && window.thebe.session", timeout=60_000
+    )
+    # ready: the kernel answered over its WebSocket
+    page.locator(".live-code-status[data-state='ready']").wait_for(
+        state="attached", timeout=60_000
+    )

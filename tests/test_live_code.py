@@ -21,6 +21,7 @@ from browser import (
     offline_browser,
     offline_chromium,
     serve_site,
+    start_live_code,
 )
 from helpers import REPO, build_book, copy_chapter
 from playwright.sync_api import expect
@@ -63,19 +64,6 @@ def watch(page) -> dict[str, list]:
 
     page.on("dialog", answer)
     return traffic
-
-
-def start_live_code(page) -> None:
-    """Press Live Code in the launch menu and wait for thebe's session."""
-    page.locator("button[aria-label='Launch interactive content']").click()
-    page.locator("button.btn-launch-thebe").click()
-    page.wait_for_function(
-        "window.thebe && window.thebe.session", timeout=60_000
-    )
-    # ready: the kernel answered over its WebSocket
-    page.locator(".live-code-status[data-state='ready']").wait_for(
-        state="attached", timeout=60_000
-    )
 
 
 def assert_token_only_to_jupyter(page, traffic, site, port, token):

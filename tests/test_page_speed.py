@@ -3,19 +3,23 @@ paint that waits for nothing but style sheets (_ext/katex_math.py,
 _ext/page_speed.py). Speed itself is measured by benchmarks/lighthouse.py."""
 
 import re
+import secrets
 
 import icon_fonts
 import shared
 import tinycss2
 import used_css
 from browser import (
+    free_port,
+    jupyter_server,
     offline_chromium,
     open_page,
     serve_site,
     site_pages,
+    start_live_code,
 )
 from fontTools.ttLib import TTFont
-from helpers import chapters, page
+from helpers import REPO, chapters, course_chapters, page
 
 PHONE = {"width": 390, "height": 844}
 #: The article's visible text, without code, KaTeX's hidden MathML copy
@@ -183,13 +187,19 @@ def test_icon_glyphs_are_found_by_code_point_or_as_characters():
     assert icon_fonts.glyphs_drawn(css) == {0xF09B, 0xF05A, 0xF0F3}
 
 
-def test_rules_no_element_can_match_are_dropped(tmp_path):
+def test_purgecss_drops_the_rules_no_element_can_match(tmp_path):
+    """The build's PurgeCSS run, with the site's safelist, on a tiny site: a
+    selector stays when a page or a script names each of its classes, ids,
+    tags and attributes; what Bootstrap builds from parts and the focus ring
+    stay through the safelist."""
     (tmp_path / "_static").mkdir()
     (tmp_path / "page.html").write_text(
-        '<p class="lead" id="intro"><i class="fa-github"></i></p>'
-        '<div class="collapse"></div>'
+        '<html data-theme="light"><p class="lead" id="intro">'
+        '<i class="fa-github"></i><a href="#">x</a></p>'
+        '<div class="collapse"></div></html>'
     )
     (tmp_path / "_static" / "tip.js").write_text(
+        "document.documentElement.dataset.theme = 'dark';"
         "e.classList.add('show');"
         "t.classList.add(`bs-${this.NAME}-auto`, `${size}-0`, `fa-${icon}`)"
     )
@@ -201,38 +211,45 @@ def test_rules_no_element_can_match_are_dropped(tmp_path):
         ".bs-tooltip-auto,.mt-0{margin:0}"
         "#intro>p,#outro{color:red}"
         '.fa-github:before{content:"x"}.fa-ad:before{content:"y"}'
+        "html[data-theme=dark] .lead{color:#fff}"
+        ":focus-visible{outline:2px solid}"
         "@media (min-width:576px){.display-1{font-size:5rem}}"
         "@media print{.lead{color:#000}}"
         "@font-face{font-family:X}"
         ":root{--pst-a:1}"
-        "a:not(.unused),[class*=col-]{color:blue}"
+        "a:not(.unused){color:blue}"
+        "table td{padding:0}"
         "@keyframes spin{0%{opacity:0}to{opacity:1}}"
     )
-    used = used_css.names_used(tmp_path)
-    kept = used_css.keep_used_rules(tinycss2.parse_stylesheet(css), used)
-    assert tinycss2.serialize(kept) == (
+    kept = used_css.purge(css, tmp_path, shared.node_modules(REPO))
+    assert kept == (
         '@charset "UTF-8";'
         ".lead{font-size:2rem}"
         ".collapse.show{display:block}"
         ".bs-tooltip-auto{margin:0}"
         "#intro>p{color:red}"
         '.fa-github:before{content:"x"}'
+        "html[data-theme=dark] .lead{color:#fff}"
+        ":focus-visible{outline:2px solid}"
         "@media print{.lead{color:#000}}"
         "@font-face{font-family:X}"
         ":root{--pst-a:1}"
-        "a:not(.unused),[class*=col-]{color:blue}"
+        "a:not(.unused){color:blue}"
         "@keyframes spin{0%{opacity:0}to{opacity:1}}"
     )
 
 
-#: Every class and id that an element of the page wears while it is open,
-#: those scripts add later included (tooltips, menus, dark mode, dialogs).
+#: What the elements of the page wear while it is open, what scripts add
+#: later included (tooltips, menus, dark mode, dialogs, Live Code): classes
+#: (``.x``), ids (``#x``), tags (``x``) and attributes (``[x``).
 WORN = """(() => {
   const worn = window.__worn = new Set();
   const note = e => {
     if (e.nodeType !== 1) return;
-    e.classList.forEach(c => worn.add(c));
-    if (e.id) worn.add(e.id);
+    worn.add(e.localName.toLowerCase());
+    e.classList.forEach(c => worn.add('.' + c));
+    if (e.id) worn.add('#' + e.id);
+    e.getAttributeNames().forEach(a => worn.add('[' + a));
   };
   new MutationObserver(records => records.forEach(r => {
     note(r.target);
@@ -240,14 +257,17 @@ WORN = """(() => {
       note(n);
       if (n.querySelectorAll) n.querySelectorAll('*').forEach(note);
     });
-  })).observe(document, {subtree: true, childList: true, attributes: true,
-                         attributeFilter: ['class', 'id']});
+  })).observe(document, {subtree: true, childList: true, attributes: true});
 })()"""
+LAPTOP = {"width": 1280, "height": 900}
+#: At-rules whose block holds rules (``@media``) rather than declarations.
+GROUPS = {"media", "supports", "layer", "container"}
 
 
 def wear_what_readers_can(tab, phone: bool) -> None:
-    """Open what a reader opens: tooltips, each menu, the colour modes, the
-    search dialog and, on a phone, both sidebars; then read to the end."""
+    """Open what a reader opens: tooltips, each menu, the colour modes (dark
+    included), the search dialog, every solution and dropdown, the print
+    view and, on a phone, both sidebars; then read to the end."""
     tab.hover(".theme-switch-button")
     tab.locator(".tooltip").wait_for()
     for _ in range(3):
@@ -267,53 +287,153 @@ def wear_what_readers_can(tab, phone: bool) -> None:
             if tab.locator(toggle).is_visible():
                 tab.click(toggle)
                 tab.keyboard.press("Escape")
+    closed = tab.locator(
+        "article .toggle-hidden .toggle-button:visible,"
+        " article details:not([open]) > summary:visible"
+    )
+    for _ in range(100):  # each click may show more, nested in what opened
+        if not closed.count():
+            break
+        closed.first.click()
+    print_page(tab)
     tab.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     tab.wait_for_timeout(300)
 
 
-def selectors_of(css: str) -> list[list]:
-    """Every selector of a style sheet, those inside ``@media`` included."""
-    found, rules = [], tinycss2.parse_stylesheet(css)
-    while rules:
-        rule = rules.pop()
-        if rule.type == "qualified-rule":
-            found += used_css.selectors(rule.prelude)
-        elif rule.type == "at-rule" and rule.lower_at_keyword in (
-            used_css.GROUPS
+def print_page(tab) -> None:
+    """What printing does to a page, without a printer: print media, and
+    the events ``window.print()`` sends to the page's scripts."""
+    tab.emulate_media(media="print")
+    tab.evaluate("dispatchEvent(new Event('beforeprint'))")
+    tab.wait_for_timeout(100)
+    tab.evaluate("dispatchEvent(new Event('afterprint'))")
+    tab.emulate_media(media="null")
+
+
+def run_live_code(tab) -> None:
+    """Start Live Code (its server named in the page's address) and run a
+    cell that prints, as a reader tries a chapter's code."""
+    start_live_code(tab)
+    cell = tab.locator(".thebe-cell").first
+    cell.locator(".CodeMirror").evaluate(
+        "cm => cm.CodeMirror.setValue('print(\"live:\", 6 * 7)')"
+    )
+    cell.locator(".thebe-run-button").click()
+    output = tab.locator(".thebe-output", has_text="live: 42")
+    output.wait_for(timeout=60_000)
+
+
+def required(selector: list) -> set[str]:
+    """What an element must wear for ``selector`` to match it, as ``WORN``
+    writes it, outside functions (``:not(.x)``); ``:host`` matches only a
+    shadow tree's host, which the pages have none of."""
+    needs, previous = set(), None
+    for token in selector:
+        after = (
+            previous.value if previous and previous.type == "literal" else ""
+        )
+        if token.type == "hash":
+            needs.add("#" + token.value)
+        elif token.type == "[] block":
+            needs.add(
+                "["
+                + next(t.value for t in token.content if t.type == "ident")
+            )
+        elif token.type == "ident" and after in (".", ":"):
+            if after == "." or token.value == "host":
+                needs.add(after + token.value)
+        elif token.type == "ident" and (
+            previous is None
+            or previous.type == "whitespace"
+            or after in ">+~"
         ):
-            rules += tinycss2.parse_rule_list(rule.content or [])
+            needs.add(token.value.lower())
+        previous = token
+    return needs
+
+
+def split_list(prelude: list) -> list[list]:
+    """A rule's selector list (its prelude's tokens), one list per selector."""
+    found: list[list] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            found.append([])
+        else:
+            found[-1].append(token)
     return found
 
 
-def test_every_rule_a_page_can_match_is_kept(built_book):
+def selectors_of(css: str) -> set[tuple[str, str, frozenset]]:
+    """Every selector of a style sheet, those inside ``@media`` included:
+    (the at-rules it is in, itself, what it requires)."""
+    found, rules = set(), [("", r) for r in tinycss2.parse_stylesheet(css)]
+    while rules:
+        within, rule = rules.pop()
+        if rule.type == "qualified-rule":
+            found |= {
+                (
+                    within,
+                    tinycss2.serialize(s).strip(),
+                    frozenset(required(s)),
+                )
+                for s in split_list(rule.prelude)
+            }
+        elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPS:
+            at = f"{within}@{rule.lower_at_keyword}"
+            at += tinycss2.serialize(rule.prelude)
+            inner = tinycss2.parse_rule_list(rule.content or [])
+            rules += [(at, r) for r in inner]
+    return found
+
+
+def test_every_rule_a_page_can_match_is_kept(built_book, tmp_path):
     """The site's theme style sheet is cut to under half of the theme's, and
-    keeps every selector that needs only classes and ids some element wore
-    while a reader used the page: on every page of the site, at a phone's
-    width and a laptop's."""
+    keeps every selector whose classes, ids, tags and attributes some
+    element wore while a reader used the page: on every page of the site,
+    at a phone's width and a laptop's, in dark mode and in print, with
+    every solution and dropdown open and, on every chapter of the course,
+    Live Code
+    started (its kernel from a local Jupyter server) and a cell run."""
     html = built_book / "html"
     worn: set[str] = set()
-    with serve_site(html) as site, offline_chromium() as (new_context, _):
-        for viewport in (PHONE, {"width": 1280, "height": 900}):
+    port, token = free_port(), secrets.token_hex(16)
+    with (
+        serve_site(html) as site,
+        jupyter_server(REPO, port, token, site, tmp_path / "jupyter.log"),
+        offline_chromium() as (new_context, _),
+    ):
+        live = f"#server=http://127.0.0.1:{port}&token={token}"
+        course = {f"{doc}.html" for doc in course_chapters()}
+        for viewport in (PHONE, LAPTOP):
             context = new_context(viewport=viewport)
             context.add_init_script(WORN)
             tab = context.new_page()
+            tab.on("dialog", lambda dialog: dialog.accept())  # the server
             for path in site_pages(html):
                 if path == "index.html":  # a redirect to book/index.html
                     continue
                 open_page(tab, f"{site}/{path}?q=gradient")
                 wear_what_readers_can(tab, viewport is PHONE)
                 worn |= set(tab.evaluate("[...window.__worn]"))
+                if path in course and viewport is PHONE:
+                    tab.goto(f"{site}/{path}{live}", wait_until="load")
+                    run_live_code(tab)
+                    worn |= set(tab.evaluate("[...window.__worn]"))
             context.close()
+    assert {".show", ".bs-tooltip-auto", ".thebe-cell", "[open"} <= worn
     original = shared.theme_file(shared.THEME_CSS.relative_to("_static"))
+    original = original.read_text(encoding="utf8")
     site_css = (html / shared.THEME_CSS).read_text(encoding="utf8")
-    assert len(site_css) < len(original.read_text(encoding="utf8")) / 2
-    assert {"show", "active", "bs-tooltip-auto"} <= worn, worn
-    kept = {tinycss2.serialize(s).strip() for s in selectors_of(site_css)}
+    assert len(site_css) < len(original) / 2
+    kept = {(context, text) for context, text, _ in selectors_of(site_css)}
+    needed = [s for s in selectors_of(original) if s[2] <= worn]
+    # the reader's states are in what is checked
+    assert any("print" in context for context, _, _ in needed)
+    assert any("[data-theme" in needs for _, _, needs in needed)
     lost = sorted(
-        serialized
-        for selector in selectors_of(original.read_text(encoding="utf8"))
-        if set(used_css.required(selector)) <= worn
-        if (serialized := tinycss2.serialize(selector).strip()) not in kept
+        f"{context} {text}".strip()
+        for context, text, _ in needed
+        if (context, text) not in kept
     )
     assert not lost, f"rules that pages can match, dropped: {lost[:20]}"
 
