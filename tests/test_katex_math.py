@@ -67,4 +67,6 @@ def test_the_node_server_starts_on_a_port_it_retries_until_node_listens():
     render([Formula("x", False)], KATEX)
     server = katex.KaTeXServer.katex_server
     assert server.sock.family == socket.AF_INET
+    # a request's body is sent at once, not after the length's delayed ack
+    assert server.sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
     assert katex.STARTUP_TIMEOUT >= 60
