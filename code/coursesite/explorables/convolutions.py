@@ -148,7 +148,7 @@ def kernel_figure() -> Figure:
             },
             alt(
                 f"'The ' + kernel + ' kernel, rows ' + shown.rows + ', on the"
-                f" training digit (a {label}): its feature map, the filtered"
+                f" first training digit (a {label}): its feature map, the filtered"
                 " digit through a ReLU, is not zero at ' + shown.nonzero +"
                 " ' of ' + shown.pixels + ' pixels, largest value ' +"
                 " shown.largest + '; 2×2 max pooling keeps ' + shown.pooled +"

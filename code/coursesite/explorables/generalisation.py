@@ -74,12 +74,12 @@ def gap_figure() -> Figure:
         params=[
             select(
                 "remedy",
-                "Remedy",
+                "remedy",
                 list(REMEDIES),
                 [name[0].upper() + name[1:] for name in REMEDIES.values()],
                 "none",
             ),
-            slider("epoch", "Epoch", 1, epochs, 1, epochs),
+            slider("epoch", "epoch", 1, epochs, 1, epochs),
             {"name": "history", "expr": json.dumps(found)},
             {"name": "names", "expr": json.dumps(REMEDIES)},
             {"name": "gap", "expr": GAP},

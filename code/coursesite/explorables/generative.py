@@ -51,7 +51,7 @@ INDEX = (
 @dataclass(frozen=True)
 class Decoded:
     """What the VAE's decoder makes of latent points (grey levels, 1 white:
-    dark ink, as the chapter draws digits), and the digit the previous
+    dark ink, as the chapter draws digits), and the digit the MNIST
     chapter's classifier reads in each, with its probability."""
 
     images: np.ndarray
@@ -114,8 +114,8 @@ def latent_figure() -> Figure:
                 "'.1f') + ') lies ' + format(distance, '.2f') + ' from the "
                 f"origin, ' + (distance <= {RADIUS} ? 'inside' : 'outside') + "
                 f"' the dashed circle of radius {RADIUS:g}. The VAE decodes it "
-                "into the image shown, which the classifier of the previous "
-                "chapter reads as a ' + reads[point] + ' (probability ' + "
+                "into the image shown, which the classifier of the MNIST "
+                "chapter reads as the digit ' + reads[point] + ' (probability ' + "
                 "format(sure[point], '.2f') + ').'"
             ),
         ],
@@ -265,7 +265,7 @@ def samples() -> list[Sample]:
                     f"z = ({z1:.1f}, {z2:.1f}) lies {np.hypot(z1, z2):.2f} "
                 ),
                 "inside" if np.hypot(z1, z2) <= RADIUS else "outside",
-                f"reads as a {d} (probability {p:.2f})",
+                f"reads as the digit {d} (probability {p:.2f})",
             ),
             image=image,
         )

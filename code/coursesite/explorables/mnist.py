@@ -92,7 +92,7 @@ def describe(data: Tested, true: int, predicted: int) -> dict:
         if count > SHOWN
         else (f"all {count}" if count > 1 else "the one")
     )
-    story = "; of a ".join(
+    story = "; of the digit ".join(
         f"{digit}: {', '.join(ps)}" for digit, ps in said.items()
     )
     return {
@@ -104,10 +104,10 @@ def describe(data: Tested, true: int, predicted: int) -> dict:
         ],
         "alt": f"True digit {true}, predicted digit {predicted}"
         f"{' (right)' if true == predicted else ''}: {count:,} of the "
-        f"lecture network's {len(data.labels):,} test digits."
+        f"{len(data.labels):,} test digits."
         + (
-            f" Shown: {shown}. The network's probability, for each, of a "
-            f"{story}."
+            f" Shown: {shown}. The network's probability, for each, of the "
+            f"digit {story}."
             if count
             else ""
         )
@@ -341,9 +341,9 @@ def samples(data: Tested, matrix: torch.Tensor) -> list[Sample]:
         ]
         if len(where):
             p = data.probabilities[where[0]]
-            words.append(f"of a {predicted}: {p[predicted]:.2f}")
+            words.append(f"of the digit {predicted}: {p[predicted]:.2f}")
             if true != predicted:
-                words.append(f"of a {true}: {p[true]:.2f}")
+                words.append(f"of the digit {true}: {p[true]:.2f}")
         found.append(
             Sample(
                 {"actual": true, "predicted": predicted},

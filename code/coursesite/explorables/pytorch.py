@@ -27,7 +27,7 @@ ROWS = len(derived_sizes(LectureCNN())) + 1
 PITCH = 38
 FORMULA = "#6b6b6b"
 #: The last row's words when a window does not fit.
-UNBUILT = "cannot be built"
+UNBUILT = "nothing reaches the linear layer"
 #: The page's name of the controls' setting, as :func:`key` writes it.
 KEY = " + ',' + ".join(CONTROLS)
 
@@ -105,7 +105,7 @@ def said() -> str:
     flat = f"rows[{ROWS - 1}]"
     ending = (
         f"({flat}[1] == {json.dumps(UNBUILT)}"
-        f" ? {flat}[2] + ', so the network cannot be built.'"
+        f" ? {flat}[2] + ', so running an image through it fails.'"
         f" : 'flattening gives ' + {flat}[1] + ': ' + {flat}[2] + '.')"
     )
     return f"{setting} + {shapes} + '; ' + {ending}"

@@ -1,5 +1,5 @@
 """Training: move the learning rate η and watch gradient descent cross the
-chapter's valley, converge, stall at 2/λ_max, or diverge above it."""
+chapter's valley, converge, never settle at 2/λ₁, or diverge above it."""
 
 import json
 
@@ -18,7 +18,7 @@ from dlcourse.descent import (
 #: The chapter's starting point and number of steps.
 START = np.array([1.0, 1.0])
 STEPS = 30
-#: The learning rates on the slider: slow, fast, at and above 2/λ_max.
+#: The learning rates on the slider: slow, fast, at and above 2/λ₁.
 RATES = np.round(np.arange(0.01, 0.251, 0.01), 2)
 #: The slider's first position: just below the limit, where the steep
 #: coordinate zigzags.
@@ -57,7 +57,7 @@ def power_of_ten(n: int) -> str:
 def number(x: float) -> str:
     """A loss in words: three digits, times a power of ten when very small
     or large."""
-    if 1e-3 <= abs(x) < 1e4:
+    if 1e-3 <= abs(x) < 1e3:
         return f"{x:.3g}"
     mantissa, exponent = f"{x:.2e}".split("e")
     return f"{mantissa} × {power_of_ten(int(exponent))}"
@@ -87,11 +87,11 @@ def valley_formula() -> str:
 
 
 def verdict(eta: float) -> str:
-    """Whether descent converges, by η against the package's 2/λ_max."""
+    """Whether descent converges, by η against the package's 2/λ₁."""
     limit = largest_stable_rate()
     if eta < limit:
         return "converges"
-    return "stalls" if eta == limit else "diverges"
+    return "never settles" if eta == limit else "diverges"
 
 
 def describe(eta: float) -> str:
@@ -102,14 +102,14 @@ def describe(eta: float) -> str:
     history = gradient_descent(valley, valley_gradient, START, eta, STEPS)
     comparison = {
         "converges": "below",
-        "stalls": "equal to",
+        "never settles": "equal to",
         "diverges": "above",
     }[verdict(eta)]
     flips = np.all(path[1:, 0] * path[:-1, 0] < 0)
     return (
         f"Gradient descent with η = {key(eta)} from w = ({START[0]:g}, "
         f"{START[1]:g}) in the valley {valley_formula()}: η is "
-        f"{comparison} 2/λ_max = {limit:g}, so it {verdict(eta)}"
+        f"{comparison} 2/λ₁ = {limit:g}, so it {verdict(eta)}"
         f"{', w₁ changing sign at every step' if flips else ''}. After "
         f"{STEPS} steps the loss is {number(history[-1])}, from "
         f"{number(history[0])} at the start."
@@ -278,7 +278,7 @@ def losses(rows: list[dict]) -> dict:
 
 
 def samples() -> list[Sample]:
-    """Slow, fast, just below, at and above 2/λ_max: the verdict and the
+    """Slow, fast, just below, at and above 2/λ₁: the verdict and the
     loss after the last step."""
     return [
         Sample(
