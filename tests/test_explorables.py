@@ -207,6 +207,33 @@ def test_figures_answer_their_controls(built_book, width, theme):
     assert not errors and not attempts
 
 
+def test_controls_answer_the_keyboard(built_book):
+    """A slider moves with the arrow keys, and the text alternative
+    follows."""
+    with (
+        serve_site(built_book / "html") as site,
+        offline_chromium() as (new_context, _),
+    ):
+        page = new_context().new_page()
+        for doc in course_chapters():
+            open_page(page, f"{site}/{doc}.html")
+            for name in explorables(doc):
+                figure = live(page, name)
+                slider = figure.locator("input[type=range]").first
+                if not slider.count():
+                    continue
+                chart = figure.locator(".explorable-chart")
+                before = chart.get_attribute("aria-label")
+                value = float(slider.evaluate("s => s.value"))
+                at_top = value >= float(slider.get_attribute("max"))
+                slider.focus()
+                page.keyboard.press("ArrowLeft" if at_top else "ArrowRight")
+                step = float(slider.get_attribute("step"))
+                moved = float(slider.evaluate("s => s.value")) - value
+                assert abs(abs(moved) - step) < 1e-9, name
+                assert chart.get_attribute("aria-label") != before, name
+
+
 def test_static_figure_without_javascript_and_in_print(built_book):
     with (
         serve_site(built_book / "html") as site,
