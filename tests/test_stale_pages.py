@@ -104,9 +104,9 @@ def test_an_unknown_package_is_a_clear_error():
 # --- the build: change a function, rebuild ---------------------------------------
 
 
-def cache_records(out: Path) -> dict[str, int]:
-    """{page name: jupyter-cache record id}; a new id means the page was
-    executed again."""
+def cache_records(out: Path) -> dict[str, tuple]:
+    """{page name: its jupyter-cache record}; a new record means the page
+    was executed again."""
     return book.cache_records(out / "_build")
 
 

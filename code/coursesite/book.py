@@ -65,14 +65,18 @@ def _files(node: object) -> list[str]:
     ]
 
 
-def cache_records(build: Path) -> dict[str, int]:
-    """{page: jupyter-cache record id} in ``build`` (a ``_build`` folder):
-    a page executed again gets a new id."""
+def cache_records(build: Path) -> dict[str, tuple]:
+    """{page: its jupyter-cache record's id and time of creation} in
+    ``build`` (a ``_build`` folder): a page executed again gets a new
+    record. The id alone can come back: SQLite gives a new row the highest
+    id plus one, so the newest record, removed and made again, has the same
+    id."""
     from jupyter_cache import get_cache
 
     path = Path(build) / ".jupyter_cache"
     if not path.exists():
         return {}
     return {
-        Path(r.uri).stem: r.pk for r in get_cache(path).list_cache_records()
+        Path(r.uri).stem: (r.pk, r.created)
+        for r in get_cache(path).list_cache_records()
     }
