@@ -165,6 +165,29 @@ def spec(**fields) -> dict:
     }
 
 
+def pixels(width, height, x: float = 0, y: float = 0) -> dict:
+    """An image mark and its encoding that draw each datum's ``image`` (a
+    ``data:`` URL) ``width`` by ``height`` pixels with its top left at
+    (``x``, ``y``), its pixels kept square and sharp (no smoothing), as
+    the chapters draw digits."""
+    return {
+        "mark": {
+            "type": "image",
+            "width": width,
+            "height": height,
+            "aspect": False,
+            "smooth": False,
+            "align": "left",
+            "baseline": "top",
+        },
+        "encoding": {
+            "url": {"field": "image"},
+            "x": {"value": x},
+            "y": {"value": y},
+        },
+    }
+
+
 def png_grey(url: str) -> np.ndarray:
     """The grey levels in [0, 1] of a PNG ``data:`` URL (:func:`grey_png`)."""
     data = base64.b64decode(url.split(",", 1)[1])

@@ -10,6 +10,7 @@ from coursesite.explorables import (
     Sample,
     alt,
     grey_png,
+    pixels,
     select,
     spec,
 )
@@ -99,20 +100,7 @@ def kernel_figure() -> Figure:
                     ]
                 },
                 "transform": [{"filter": "datum.kernel == kernel"}],
-                "mark": {
-                    "type": "image",
-                    "width": width,
-                    "height": side,
-                    "aspect": False,
-                    "smooth": False,
-                    "align": "left",
-                    "baseline": "top",
-                },
-                "encoding": {
-                    "url": {"field": "image"},
-                    "x": {"value": 0},
-                    "y": {"value": 20},
-                },
+                **pixels(width, side, 0, 20),
             },
             {
                 "data": {

@@ -14,6 +14,7 @@ from coursesite.explorables import (
     Sample,
     alt,
     grey_png,
+    pixels,
     slider,
     spec,
 )
@@ -212,19 +213,7 @@ def digit(decoded: Decoded) -> dict:
             {
                 "data": {"values": images},
                 "transform": [{"filter": "datum.point == point"}],
-                "mark": {
-                    "type": "image",
-                    "width": SIDE,
-                    "height": SIDE,
-                    "align": "left",
-                    "baseline": "top",
-                    "smooth": False,
-                },
-                "encoding": {
-                    "x": {"value": 0},
-                    "y": {"value": 0},
-                    "url": {"field": "image"},
-                },
+                **pixels(SIDE, SIDE),
             },
             {
                 "data": {"values": [{}]},

@@ -14,6 +14,7 @@ from coursesite.explorables import (
     Sample,
     alt,
     grey_png,
+    pixels,
     select,
     spec,
 )
@@ -264,20 +265,7 @@ def digits(data: Tested, cells: list[dict]) -> dict:
                     ]
                 },
                 "transform": [{"filter": CHOSEN}],
-                "mark": {
-                    "type": "image",
-                    "height": side,
-                    "width": {"expr": f"{slot} * datum.n"},
-                    "aspect": False,
-                    "smooth": False,
-                    "align": "left",
-                    "baseline": "top",
-                },
-                "encoding": {
-                    "url": {"field": "image"},
-                    "x": {"value": LEFT},
-                    "y": {"value": HEAD},
-                },
+                **pixels({"expr": f"{slot} * datum.n"}, side, LEFT, HEAD),
             },
             {
                 "data": {
