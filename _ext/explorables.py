@@ -221,10 +221,7 @@ def skip(self, node: nodes.Node) -> None:
 def load_on_its_pages(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
-    """The loader and its style on the pages that have an explorable figure.
-
-    ``add_js_file`` adds to the list of scripts the page was given; a
-    listener that replaces that list (``live_code``'s) must come after."""
+    """The loader and its style on the pages that have an explorable figure."""
     if doctree is not None and any(doctree.findall(explorable)):
         app.add_css_file("explorable.css")
         app.add_js_file("explorable.js", loading_method="defer")
@@ -249,7 +246,6 @@ def setup(app: Sphinx) -> dict:
     app.add_node(explorable_note, html=(skip, None))
     app.add_directive("explorable", Explorable)
     app.connect("config-inited", add_static)
-    # before live_code, which hands the page a new list of its scripts
-    app.connect("html-page-context", load_on_its_pages, priority=400)
+    app.connect("html-page-context", load_on_its_pages)
     app.connect("build-finished", copy_vega)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

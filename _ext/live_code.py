@@ -151,7 +151,9 @@ def point_thebe_at_site(
     local = with_attributes(
         config, body=THEBE_URL_SETTING.sub(LOCAL_THEBE_URL, body_of(config))
     )
-    context["script_files"] = [
+    # in place: the list is the builder's, which Sphinx restores after
+    # each page, and a later listener's add_js_file adds to it
+    scripts[:] = [
         local if i == found[0] else s
         for i, s in enumerate(scripts)
         if i not in found[1:]
