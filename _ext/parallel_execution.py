@@ -16,6 +16,12 @@ may use), largest page first. Each runs as MyST-NB runs it (jupyter-cache's
 timeout) and is cached as MyST-NB caches it, so MyST-NB then finds every
 page in the cache. A page that fails here is not cached: MyST-NB executes
 it again in its turn and reports the failure as it always does.
+
+What the pages share and would make on first use, all at once, is made
+before they start: ``parallel_execution_prepare`` names functions (as
+``module.function``) called once, here ``dlcourse.data.prepare_mnist``, which
+decompresses the shipped MNIST (two pages decompressing the same file at
+once failed one of them in a clean build).
 """
 
 import os
@@ -28,7 +34,7 @@ from jupyter_cache.executors.utils import single_nb_execution
 from myst_nb.core.read import create_nb_reader
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.util import logging
+from sphinx.util import import_object, logging
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +113,8 @@ def execute_pages(
     jobs = to_execute(env, docnames)
     if kernels < 2 or len(jobs) < 2:
         return  # nothing to gain: MyST-NB runs them
+    for name in app.config.parallel_execution_prepare:
+        import_object(name, "parallel_execution_prepare")()
     cache = get_cache(config.execution_cache_path)
     logger.info(f"[parallel_execution] {len(jobs)} pages, {kernels} at once")
     with ThreadPoolExecutor(kernels) as pool:
@@ -135,5 +143,6 @@ def execute_pages(
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("parallel_execution_kernels", 0, "env", [int])
+    app.add_config_value("parallel_execution_prepare", [], "env", [list])
     app.connect("env-before-read-docs", execute_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -2,6 +2,7 @@
 throwaway copy of it, reading the built pages, and the tools under test."""
 
 import importlib.util
+import io
 import os
 import shutil
 import subprocess
@@ -11,6 +12,8 @@ from types import ModuleType
 
 import yaml
 from bs4 import BeautifulSoup
+from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 
 from coursesite import book
 
@@ -57,6 +60,25 @@ def build_book(
         text=True,
         env={**os.environ, **(env or {})},
     )
+
+
+def build_small(src: Path) -> str:
+    """Build a small Sphinx project (its own ``conf.py``) in-process,
+    strictly, into ``src/_build``; Sphinx's log. The nodes and directives
+    its extensions register are forgotten after it, as Sphinx's own test
+    fixtures do, so that the next project in the process starts afresh."""
+    log = io.StringIO()
+    with docutils_namespace():
+        Sphinx(
+            str(src),
+            str(src),
+            str(src / "_build"),
+            str(src / "_doctree"),
+            "html",
+            status=log,
+            warningiserror=True,
+        ).build()
+    return log.getvalue()
 
 
 def copy_book(dest: Path) -> Path:

@@ -9,10 +9,9 @@ import page_speed
 import pytest
 import tab_stops
 from bs4 import BeautifulSoup
-from helpers import REPO
+from helpers import REPO, build_small
 from PIL import Image
 from shared import THEME_STATIC
-from sphinx.application import Sphinx
 from sphinx.builders.html._assets import _JavaScript
 from sphinx.errors import ExtensionError
 
@@ -70,15 +69,7 @@ def small_page(tmp_path_factory) -> BeautifulSoup:
         # figures sets these for the kernels
         patch.setenv("IPYTHONDIR", "")
         patch.setenv("BOOK_FIGURE_TEXT", "")
-        Sphinx(
-            str(src),
-            str(src),
-            str(src / "_build"),
-            str(src / "_doctree"),
-            "html",
-            status=None,
-            warningiserror=True,
-        ).build()
+        build_small(src)
     html = (src / "_build" / "index.html").read_text(encoding="utf8")
     return BeautifulSoup(html, "html.parser")
 

@@ -9,6 +9,8 @@ the site's ``_static``.
 """
 
 import socket
+import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,29 +52,50 @@ def use_katex(katex: Path) -> None:
 
 def steady_server() -> None:
     """Start sphinxcontrib-katex's Node server so that a busy machine does
-    not fail it.
+    not fail it, and talk to it over its Unix socket.
 
-    On POSIX it connects to Node's Unix socket as soon as the socket file
-    exists, which can be before Node listens: "Connection refused", a dead
-    build, and a Node process left holding the build's output. Its start on
-    a loopback TCP port (the Windows way) retries until Node listens, here
-    with Nagle's algorithm off: each request is written as its length, then
-    its body, and the body otherwise waits for the length's delayed
-    acknowledgement (about 40 ms a formula). It
-    also gives Node 5 s to start and to answer; a shared 2-core machine
-    running a build beside the test suite can need more.
+    Its own POSIX start connects as soon as the socket file exists, which
+    can be before Node listens: "Connection refused", a dead build, and a
+    Node process left holding the build's output. Here the connection is
+    tried again until Node listens (or exits). Its other start, a loopback
+    TCP port, costs about 45 ms a formula: the server writes each answer as
+    its length, then its body, and Nagle's algorithm holds the body until
+    the length's delayed acknowledgement; a Unix socket has no such delay
+    (under 1 ms a formula). It also gives Node 60 s to start and to answer;
+    a shared 2-core machine running a build beside the test suite can need
+    more than the default 5 s.
     """
     server = sphinx_katex.KaTeXServer
-    start = server.start_network_socket
-
-    def start_without_delay(rundir, timeout):
-        process, sock = start(rundir, timeout)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return process, sock
-
-    server.start_server_process = start_without_delay
+    server.start_server_process = classmethod(start_on_unix_socket)
     sphinx_katex.STARTUP_TIMEOUT = max(sphinx_katex.STARTUP_TIMEOUT, 60.0)
     sphinx_katex.RENDER_TIMEOUT = max(sphinx_katex.RENDER_TIMEOUT, 60.0)
+
+
+def start_on_unix_socket(
+    server: type, rundir: Path, timeout: float
+) -> tuple[subprocess.Popen, socket.socket]:
+    """Start the server on a Unix socket in ``rundir`` and connect to it,
+    trying again while Node is starting (sphinxcontrib-katex's
+    ``start_server_process``, with the retry)."""
+    path = rundir / "katex.sock"
+    process = subprocess.Popen(
+        server.build_command(socket=path),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=rundir,
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(str(path))
+            return process, sock
+        except (FileNotFoundError, ConnectionRefusedError):
+            sock.close()
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise server.timeout_error(timeout)
+        time.sleep(0.01)
 
 
 def render(formulas: list[Formula], katex: Path) -> list[str]:
