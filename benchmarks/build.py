@@ -51,7 +51,7 @@ MODULE_EDIT = (
     "module edit.\n",
 )
 TARGETS = {
-    "clean_build_s": 180,
+    "clean_build_s": 150,
     "nothing_changed_s": 20,
 }
 #: Ignored folders the build needs from the checkout (installed assets), linked into the copy.
