@@ -48,18 +48,23 @@ AXE = (
 #: axe's own ranking: only these block a reader.
 BLOCKING = ("serious", "critical")
 #: axe-core's violations on the page as loaded. A contrast is judged again
-#: with its text scrolled into view: axe finds the background behind a
-#: text by asking what the page shows at that point, and a section not laid
-#: out yet shows nothing there (it judged a dark page's captions against
-#: a light grey).
+#: with its text scrolled into view, once it stays put: axe finds the
+#: background behind a text by asking what the page shows at that point,
+#: and a section not laid out yet shows nothing there (it judged a dark
+#: page's captions against a light grey); laying out the sections above a
+#: text moves it (a heading was judged against the quiz above it).
 AXE_RUN = """async (within) => {
   const run = async (where, rules) => (await axe.run(where,
     {resultTypes: ['violations'], ...rules})).violations;
   const seen = async (n) => {
     const e = document.querySelector(n.target.join(' '));
     if (!e) return true;
-    e.scrollIntoView({block: 'center'});
-    await new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)));
+    for (let tries = 0, before = NaN; tries < 10; tries++) {
+      before = e.getBoundingClientRect().top;
+      e.scrollIntoView({block: 'center'});
+      await new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)));
+      if (Math.abs(e.getBoundingClientRect().top - before) < 1) break;
+    }
     return (await run(e, {runOnly: ['color-contrast']})).length > 0;
   };
   const found = [];

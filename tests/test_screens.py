@@ -1,7 +1,7 @@
 """Every reader, every screen: each page on a laptop and on a phone.
 
 Each page is opened at 1280×800 and at 390×844 in a fresh browser profile
-(a reader's first visit), offline, and at 1280×800 in dark mode. The
+(a reader's first visit), offline, and at both sizes in dark mode. The
 theme's sidebars must open and lead somewhere, the console must stay
 silent, every block that scrolls must be a tab stop, and axe-core (pinned
 in package.json, injected from node_modules) must find no serious or
@@ -25,7 +25,11 @@ pytestmark = pytest.mark.slow
 
 SCREENS = {"laptop": (1280, 800), "phone": (390, 844)}
 #: Every page is also audited in dark mode (the theme follows the system's).
-VISITS = {**SCREENS, "laptop, dark mode": SCREENS["laptop"]}
+VISITS = {
+    **SCREENS,
+    "laptop, dark mode": SCREENS["laptop"],
+    "phone, dark mode": SCREENS["phone"],
+}
 #: Each block that can scroll (code, outputs, formulas, tables): its tab
 #: stop as the page loaded, then whether it scrolls (reading its size lays
 #: it out), and where it is.
