@@ -171,6 +171,9 @@ def test_changing_a_module_reexecutes_only_the_pages_importing_it(
     )
     # the build (Sphinx and its kernels) imports the copy, never the installed package
     monkeypatch.setenv("PYTHONPATH", str(src / "code"))
+    # the shipped MNIST, which the build prepares before running pages
+    # (parallel_execution_prepare), from the repository: the copy has none
+    monkeypatch.setenv("DLCOURSE_DATA", str(REPO / "data"))
     out = tmp_path / "out"
 
     build(src, out)

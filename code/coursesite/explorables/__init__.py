@@ -188,6 +188,25 @@ def pixels(width, height, x: float = 0, y: float = 0) -> dict:
     }
 
 
+def words(expression: str, x: float = 0, y: float = 0, **mark) -> dict:
+    """A text layer that writes what the Vega ``expression`` gives (a line,
+    or an array of lines) with its top left at (``x``, ``y``); ``mark``
+    adds to or overrides the text mark's properties."""
+    return {
+        "data": {"values": [{}]},
+        "mark": {
+            "type": "text",
+            "fontSize": 13,
+            "align": "left",
+            "baseline": "top",
+            "x": x,
+            "y": y,
+            **mark,
+        },
+        "encoding": {"text": {"value": {"expr": expression}}},
+    }
+
+
 def png_grey(url: str) -> np.ndarray:
     """The grey levels in [0, 1] of a PNG ``data:`` URL (:func:`grey_png`)."""
     data = base64.b64decode(url.split(",", 1)[1])

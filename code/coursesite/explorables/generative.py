@@ -17,6 +17,7 @@ from coursesite.explorables import (
     pixels,
     slider,
     spec,
+    words,
 )
 from dlcourse.training import mnist_tensors
 
@@ -215,26 +216,12 @@ def digit(decoded: Decoded) -> dict:
                 "transform": [{"filter": "datum.point == point"}],
                 **pixels(SIDE, SIDE),
             },
-            {
-                "data": {"values": [{}]},
-                "mark": {
-                    "type": "text",
-                    "fontSize": 13,
-                    "align": "left",
-                    "baseline": "top",
-                    "x": 0,
-                    "y": SIDE + 6,
-                    "lineHeight": 17,
-                },
-                "encoding": {
-                    "text": {
-                        "value": {
-                            "expr": "['read as ' + reads[point], "
-                            "'p = ' + format(sure[point], '.2f')]"
-                        }
-                    }
-                },
-            },
+            words(
+                "['read as ' + reads[point], "
+                "'p = ' + format(sure[point], '.2f')]",
+                y=SIDE + 6,
+                lineHeight=17,
+            ),
         ],
         "title": {"text": "decoded", "anchor": "start", "fontSize": 13},
     }

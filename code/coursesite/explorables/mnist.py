@@ -17,6 +17,7 @@ from coursesite.explorables import (
     pixels,
     select,
     spec,
+    words,
 )
 from dlcourse.evaluation import confusion_matrix
 from dlcourse.training import mnist_tensors, predict
@@ -237,20 +238,7 @@ def digits(data: Tested, cells: list[dict]) -> dict:
         "width": LEFT + SHOWN * slot,
         "height": HEAD + side + 2 * 18,
         "layer": [
-            {
-                "data": {"values": [{}]},
-                "mark": {
-                    "type": "text",
-                    "fontSize": 13,
-                    "align": "left",
-                    "baseline": "top",
-                },
-                "encoding": {
-                    "text": {"value": {"expr": "cell.heading"}},
-                    "x": {"value": 0},
-                    "y": {"value": 0},
-                },
-            },
+            words("cell.heading"),
             {
                 "data": {
                     "values": [
