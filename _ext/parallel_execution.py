@@ -19,9 +19,10 @@ it again in its turn and reports the failure as it always does.
 
 What the pages share and would make on first use, all at once, is made
 before they start: ``parallel_execution_prepare`` names functions (as
-``module.function``) called once, here ``dlcourse.data.prepare_mnist``, which
-decompresses the shipped MNIST (two pages decompressing the same file at
-once failed one of them in a clean build).
+``module.function``, no arguments) called once before the pages run side by
+side; the book's ``_config.yml`` names ``dlcourse.data.prepare_mnist``,
+which decompresses the shipped MNIST (two pages decompressing the same file
+at once failed one of them in a clean build).
 """
 
 import os

@@ -84,10 +84,12 @@ client.sendall(struct.pack("<i", len(answer)) + answer)
 """
 
 
-def test_the_node_server_is_reached_once_it_listens(tmp_path, monkeypatch):
+def test_the_node_server_is_reached_once_it_listens(monkeypatch):
     """sphinxcontrib-katex's own start connects once, as soon as the socket
     file exists, which can be before Node listens (a refused connection
-    killed a build); ours tries again."""
+    killed a build); ours tries again. Asked through sphinxcontrib-katex's
+    public ``render_latex``, so the test also fails if its start stops
+    going through the function we replace."""
     monkeypatch.setattr(
         katex.KaTeXServer,
         "build_command",
@@ -95,14 +97,21 @@ def test_the_node_server_is_reached_once_it_listens(tmp_path, monkeypatch):
             lambda cls, socket: [sys.executable, "-c", SLOW_SERVER, socket]
         ),
     )
+    monkeypatch.setattr(katex.KaTeXServer, "katex_server", None)
     steady_server()
-    process, sock = katex.KaTeXServer.start_server_process(tmp_path, 30.0)
-    server = katex.KaTeXServer(tmp_path, process, sock)
-    try:
-        assert server.render({"latex": "x"}) == {"html": "typeset"}
-    finally:
-        sock.close()
-        process.wait(timeout=30)
+    assert katex.render_latex("x") == "typeset"
+
+
+def test_a_server_that_exits_is_named_at_once(monkeypatch):
+    monkeypatch.setattr(
+        katex.KaTeXServer,
+        "build_command",
+        classmethod(lambda cls, socket: [sys.executable, "-c", "exit(3)"]),
+    )
+    monkeypatch.setattr(katex.KaTeXServer, "katex_server", None)
+    steady_server()
+    with pytest.raises(MathError, match=r"exited \(code 3\).*npm ci"):
+        katex.render_latex("x")
 
 
 def test_the_node_server_is_reached_over_a_unix_socket():

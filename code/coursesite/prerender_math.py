@@ -51,19 +51,21 @@ def use_katex(katex: Path) -> None:
 
 
 def steady_server() -> None:
-    """Start sphinxcontrib-katex's Node server so that a busy machine does
-    not fail it, and talk to it over its Unix socket.
+    """Have sphinxcontrib-katex start its Node server on a Unix socket, so
+    that a busy machine does not fail it, and give it time.
 
-    Its own POSIX start connects as soon as the socket file exists, which
-    can be before Node listens: "Connection refused", a dead build, and a
-    Node process left holding the build's output. Here the connection is
-    tried again until Node listens (or exits). Its other start, a loopback
-    TCP port, costs about 45 ms a formula: the server writes each answer as
-    its length, then its body, and Nagle's algorithm holds the body until
-    the length's delayed acknowledgement; a Unix socket has no such delay
-    (under 1 ms a formula). It also gives Node 60 s to start and to answer;
-    a shared 2-core machine running a build beside the test suite can need
-    more than the default 5 s.
+    The server starts at the first formula. sphinxcontrib-katex's own POSIX
+    start connects as soon as the socket file exists, which can be before
+    Node listens: "Connection refused", a dead build, and a Node process
+    left holding the build's output. Here the connection is tried again
+    until Node listens (or exits). Its other start, on a loopback TCP port,
+    is slow: request and answer are each written as a length, then a body,
+    and Nagle's algorithm holds each body until the length's delayed
+    acknowledgement, about 45 ms each way (90 ms a formula; 45 ms with
+    ``TCP_NODELAY`` on our side, as the build had it); a Unix socket has no
+    such delay (under 1 ms a formula). Node gets 60 s to start and to
+    answer instead of 5 s: a shared 2-core machine running a build beside
+    the test suite can need more.
     """
     server = sphinx_katex.KaTeXServer
     server.start_server_process = classmethod(start_on_unix_socket)
@@ -76,13 +78,12 @@ def start_on_unix_socket(
 ) -> tuple[subprocess.Popen, socket.socket]:
     """Start the server on a Unix socket in ``rundir`` and connect to it,
     trying again while Node is starting (sphinxcontrib-katex's
-    ``start_server_process``, with the retry)."""
+    ``start_server_process``, with the retry). Node is stopped if it does
+    not listen within ``timeout`` seconds."""
     path = rundir / "katex.sock"
+    command = server.build_command(socket=path)
     process = subprocess.Popen(
-        server.build_command(socket=path),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        cwd=rundir,
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=rundir
     )
     deadline = time.monotonic() + timeout
     while True:
@@ -92,7 +93,13 @@ def start_on_unix_socket(
             return process, sock
         except (FileNotFoundError, ConnectionRefusedError):
             sock.close()
-        if process.poll() is not None or time.monotonic() > deadline:
+        if process.poll() is not None:
+            raise MathError(
+                f"The KaTeX server exited (code {process.returncode}) "
+                f"before it listened: {' '.join(map(str, command))}. Is "
+                "Node installed, and `npm ci --ignore-scripts` run?"
+            )
+        if time.monotonic() > deadline:
             process.kill()
             raise server.timeout_error(timeout)
         time.sleep(0.01)
