@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 Path("{name}.started").touch()
-deadline = time.monotonic() + 30
+deadline = time.monotonic() + 60
 while not Path("{other}.started").exists():
     assert time.monotonic() < deadline, "{other} did not run beside {name}"
     time.sleep(0.05)
