@@ -18,8 +18,9 @@ from torch import nn
 #: The lecture's quiz network: 10 inputs, two hidden layers of 10 neurons and
 #: 10 outputs.
 QUIZ_SIZES = (10, 10, 10, 10)
-#: The widths of the hidden layer in the lecture's universal-approximation
-#: demo: 1, 2, 4, ..., 256 neurons, each twice the one before.
+#: The widths of the hidden layer in the networks chapter's
+#: universal-approximation demo: 1, 2, 4, ..., 256 neurons, each twice the
+#: one before.
 APPROXIMATION_WIDTHS = tuple(2**k for k in range(9))
 
 

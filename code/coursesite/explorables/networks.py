@@ -1,4 +1,4 @@
-"""Networks: choose the width of the hidden layer, and see the lecture's
+"""Networks: choose the width of the hidden layer, and see the chapter's
 universal-approximation fit and its worst error."""
 
 import json
