@@ -18,6 +18,7 @@ import pytest
 from browser import axe_violations, offline_chromium, open_page, serve_site
 from explorables import render, source_files
 from helpers import REPO, course_chapters
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from shared import node_modules
 from sphinx.util import import_object
 
@@ -256,6 +257,48 @@ def test_static_figure_without_javascript_and_in_print(built_book):
                 assert figure.locator("img").is_visible(), (doc, name)
                 assert not figure.locator(".explorable-chart").is_visible()
             page.emulate_media(media="screen")
+
+
+#: Where the element of that id is, from the top of the window.
+TOP = "id => document.getElementById(id).getBoundingClientRect().top"
+#: Whether it is on the screen.
+ON_SCREEN = f"id => (top => top >= 0 && top < innerHeight)(({TOP})(id))"
+
+
+def test_a_jump_to_a_figure_lands_on_it_and_starts_it(built_book):
+    """The slides and the notebooks link to each figure by its name
+    (``page.html#name``), and a link within the page changes the address's
+    #name: the figure is on the screen, live, whatever the sections above
+    it that were not laid out yet."""
+    missed = []
+    with (
+        serve_site(built_book / "html") as site,
+        offline_chromium() as (new_context, _),
+    ):
+        for width in (390, 1280):
+            page = new_context(
+                viewport={"width": width, "height": 844}
+            ).new_page()
+            for doc in course_chapters():
+                for name in explorables(doc):
+                    for how in ("address", "link"):
+                        if how == "address":
+                            open_page(page, f"{site}/{doc}.html#{name}")
+                        else:
+                            open_page(page, f"{site}/{doc}.html")
+                            page.evaluate(f"location.hash = '#{name}'")
+                        # the theme scrolls smoothly: wait for the end
+                        try:
+                            page.wait_for_function(ON_SCREEN, arg=name)
+                        except PlaywrightTimeout:
+                            top = page.evaluate(TOP, name)
+                            missed.append(f"{doc} {how} at {width}: {top}")
+                            continue
+                        page.locator(
+                            f"div.explorable:has(#{name}) "
+                            ".explorable-chart svg"
+                        ).wait_for(state="attached", timeout=30_000)
+    assert not missed, "\n".join(missed)
 
 
 def test_vega_loads_only_near_a_figure(built_book):
