@@ -63,7 +63,7 @@ from shared import copy_assets, copy_atomically, node_modules
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
-from standalone_notebooks import BOOTSTRAP_NOTE, SCRIPT_NOTE
+from standalone_notebooks import SCRIPT_NOTE, SETUP_NOTES
 
 from coursesite import prerender_math
 from coursesite.files import atomic_write
@@ -325,7 +325,7 @@ def deck_cells(notebook) -> list:
     (the course package is installed where the deck is shown) nor the notes
     about running saved scripts."""
     cells = list(notebook.cells)
-    if cells and cells[0].source == BOOTSTRAP_NOTE:
+    if cells and cells[0].source in SETUP_NOTES:
         cells = cells[2:]
     return [c for c in cells if c.source != SCRIPT_NOTE]
 

@@ -71,19 +71,38 @@ if importlib.util.find_spec("dlcourse") is None:
             check=True,
         )
     sys.path.insert(0, os.path.abspath("dlcourse-repo/code"))"""
-#: The first cell of a build that knows no repository to clone.
-CHECK = """\
+#: What a clone of the repository installs to run the notebooks.
+INSTALL = (
+    "pip install -r requirements-runtime.txt && pip install --no-deps -e ."
+)
+#: The first cells of a build that knows no repository to clone.
+CHECK_NOTE = (
+    "*The next cell checks that the course package is installed: run this "
+    "notebook in a clone of the course's repository, after "
+    f"`{INSTALL}` there.*"
+)
+CHECK = f"""\
 import importlib.util
 
 if importlib.util.find_spec("dlcourse") is None:
     raise ModuleNotFoundError(
         "This notebook needs the course package dlcourse: run it in a "
-        "clone of the course's repository, after pip install -e ."
+        "clone of the course's repository, after {INSTALL}"
     )"""
 
 
+#: The notes before the first cell, one of which a notebook starts with.
+SETUP_NOTES = (BOOTSTRAP_NOTE, CHECK_NOTE)
+
+
+def setup_note(url: str) -> str:
+    """What the first cell does (:func:`bootstrap_cell`), said before it."""
+    return BOOTSTRAP_NOTE if url else CHECK_NOTE
+
+
 def bootstrap_cell(url: str, branch: str) -> nbformat.NotebookNode:
-    """The first code cell: the course package from ``url`` if missing.
+    """The first code cell: the course package from ``url`` if missing
+    (without a ``url``: a check that it is installed).
 
     Where MyST-NB is missing too (Colab, which brings its own PyTorch and
     numerics), it installs the version the book was built with, the one
@@ -583,12 +602,10 @@ def standalone(app: Sphinx, docname: str, doctree) -> nbformat.NotebookNode:
     """The page ``docname`` as a plain notebook, outputs included."""
     notebook = executed(app, docname)
     options = app.config.html_theme_options
+    url = options.get("repository_url", "")
     cells = [
-        nbformat.v4.new_markdown_cell(BOOTSTRAP_NOTE),
-        bootstrap_cell(
-            options.get("repository_url", ""),
-            app.config.standalone_notebooks_branch,
-        ),
+        nbformat.v4.new_markdown_cell(setup_note(url)),
+        bootstrap_cell(url, app.config.standalone_notebooks_branch),
         *Writer(app, docname, notebook).cells(doctree),
     ]
     kernelspec = notebook.metadata.get("kernelspec", {})

@@ -17,7 +17,7 @@ from helpers import REPO, build_book, copy_chapter, tool
 from site_theme import REPOSITORY_ENV, origin_url, repository_url
 from slides import rebase_links
 from sphinx.errors import ConfigError
-from standalone_notebooks import CHECK
+from standalone_notebooks import CHECK, CHECK_NOTE
 from test_site_links import dead, html_links, notebook_links
 
 book_pdf = tool("book_pdf")
@@ -140,6 +140,8 @@ def test_a_build_without_a_repository_has_no_repository_links(tmp_path):
     )
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
     assert "".join(code[0]["source"]) == CHECK
+    # the note before it says what it does
+    assert "".join(notebook["cells"][0]["source"]) == CHECK_NOTE
     assert "github" not in json.dumps(notebook)
     # the notebook's and the slides' links into the site, relative, resolve
     notebooks = list((html / "_sources").rglob("*.ipynb"))
@@ -155,6 +157,8 @@ def test_a_build_without_a_repository_has_no_repository_links(tmp_path):
         }
     )
     assert decks and dead(html, links) == []
+    # a lecture shows no set-up cell
+    assert not any("ModuleNotFoundError" in d.read_text() for d in decks)
 
 
 def test_a_decks_links_start_from_the_decks_folder():
